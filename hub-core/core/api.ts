@@ -1,0 +1,232 @@
+/**
+ * The hub core's public API: what protocol heads, the CLI's service client and the runtime call.
+ * The core imports no protocol library and no head. A head turns wire frames into these calls and
+ * implements a {@link DeviceProxy} per connected identity; the core answers through that proxy.
+ */
+import type { HubError } from '../errors.js';
+import type {
+  AccessPolicy, C2dDelivery, Device, DeviceInput, FeedbackRecord, IdentityRef, JsonObject, JsonValue,
+  Message, MethodRequest, MethodResult, Module, ModuleInput, Permission, Principal, StoredTelemetry, Twin,
+} from './types.js';
+
+/** A clock the core reads; tests pass a fake. */
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+  setTimeout(fn: () => void, ms: number): { cancel(): void };
+}
+
+/** Limits as IoT Hub sets them; every field has that default. */
+export interface HubLimits {
+  /** Largest device-to-cloud message body plus properties, bytes. Default 262144 (256 KB). */
+  maxMessageBytes: number;
+  /** Largest C2D message, bytes. Default 65536. */
+  maxC2dBytes: number;
+  /** C2D messages queued per device before FH_C2D_QUEUE_FULL. Default 50. */
+  maxC2dQueueDepth: number;
+  /** Default C2D time to live, ms. Default 3600000 (1 h); at most 48 h. */
+  c2dDefaultTtlMs: number;
+  /** Deliveries before a C2D message is dead-lettered. Default 10. */
+  c2dMaxDeliveryCount: number;
+  /** Lock time of a received C2D message, ms. Default 60000. */
+  c2dLockMs: number;
+  /** Largest direct method payload, bytes. Default 131072 (128 KB). */
+  maxMethodPayloadBytes: number;
+  /** Telemetry messages per second per identity (token bucket, burst = 2 s worth). 0 = no limit. Default 0. */
+  telemetryPerSecond: number;
+  /** How long telemetry is kept, ms. Default 86400000 (1 day). */
+  telemetryRetentionMs: number;
+}
+
+export interface HubCoreOptions {
+  /** The root store; the core takes sublevels of it. */
+  store: import('../store/store.js').Store;
+  /** The hub's logical host name: SAS tokens' sr starts with it. */
+  hostName: string;
+  /** `process`: written to the OS before the ack (survives kill -9). `power`: fsync'd (group commit). */
+  durability?: 'process' | 'power';
+  limits?: Partial<HubLimits>;
+  clock?: Clock;
+}
+
+/**
+ * Implemented by a head, one per connected identity. The core calls it; every method returns at
+ * once (the head writes to its socket). Settlement and answers come back through the session.
+ */
+export interface DeviceProxy {
+  /** Which protocol; shown in logs and connection state. */
+  readonly protocol: 'mqtt' | 'amqp' | 'https' | 'module';
+  /** A C2D message (or, with `message.system.inputName`, a module input message). */
+  sendC2d(delivery: C2dDelivery): void;
+  /** A direct method request. The head answers with {@link DeviceSession.respondToMethod}. */
+  sendMethodRequest(request: MethodRequest): void;
+  /** A desired-properties change: the applied patch plus `$version`. */
+  sendDesiredPatch(patch: JsonObject): void;
+  /** The core ends this connection: disabled or deleted identity, a newer connection, token expiry. */
+  close(reason: HubError): void;
+}
+
+/** What a connected identity may do; returned by {@link HubCore.connect}. */
+export interface DeviceSession {
+  readonly identity: IdentityRef;
+  /** Resolves once the message is durably stored (only then may the head acknowledge it). */
+  sendTelemetry(message: Message): Promise<StoredTelemetry>;
+  /** The device view of its twin: `{desired, reported}`, each with `$version`. */
+  getTwin(): Promise<{ desired: JsonObject; reported: JsonObject }>;
+  /** Applies a reported-properties patch (null deletes); resolves to the new reported `$version`. */
+  updateReported(patch: unknown): Promise<number>;
+  /** The device's answer to a method request it received through the proxy. */
+  respondToMethod(rid: string, status: number, payload: JsonValue): void;
+  /** Start/stop pushing C2D messages to the proxy (MQTT subscription, AMQP receiver link). */
+  setC2dEnabled(on: boolean): void;
+  /** Start/stop accepting direct methods for this identity. */
+  setMethodsEnabled(on: boolean): void;
+  /** Start/stop desired-property notifications. */
+  setDesiredEnabled(on: boolean): void;
+  /** Settle a C2D delivery: complete (success), reject (dead-letter) or abandon (re-queue). */
+  completeC2d(lockToken: string): Promise<void>;
+  rejectC2d(lockToken: string): Promise<void>;
+  abandonC2d(lockToken: string): Promise<void>;
+  /** A renewed token on the same connection; the new expiry replaces the old. */
+  renew(principal: Principal): void;
+  /** The head calls this when the connection ends, for whatever reason. Idempotent. */
+  disconnect(): void;
+  /** True until disconnect() or the core closed it. */
+  readonly active: boolean;
+}
+
+export interface ConnectOptions {
+  /**
+   * Keep C2D messages locked on this session when it ends so they are redelivered on the next
+   * session (MQTT persistent sessions). When false, locked messages are abandoned at disconnect.
+   */
+  persistentSession?: boolean;
+}
+
+export interface RegistryService {
+  /** 409 FH_REGISTRY_EXISTS when present; empty or missing SAS keys are generated. */
+  createDevice(input: DeviceInput): Promise<Device>;
+  /** FH_REGISTRY_NOT_FOUND when absent. */
+  getDevice(deviceId: string): Promise<Device>;
+  /** ifMatch: etag or '*' or undefined (unconditional). Disabling disconnects the device at once. */
+  updateDevice(input: DeviceInput, ifMatch?: string): Promise<Device>;
+  deleteDevice(deviceId: string, ifMatch?: string): Promise<void>;
+  listDevices(options?: { top?: number }): Promise<Device[]>;
+  createModule(input: ModuleInput): Promise<Module>;
+  getModule(deviceId: string, moduleId: string): Promise<Module>;
+  updateModule(input: ModuleInput, ifMatch?: string): Promise<Module>;
+  deleteModule(deviceId: string, moduleId: string, ifMatch?: string): Promise<void>;
+  listModules(deviceId: string): Promise<Module[]>;
+  statistics(): Promise<{ totalDeviceCount: number; enabledDeviceCount: number; disabledDeviceCount: number }>;
+  /** Number of identities with a live session. */
+  connectedCount(): number;
+}
+
+export interface AuthService {
+  /**
+   * Verifies a SAS token (`SharedAccessSignature sr=…&sig=…&se=…[&skn=…]`).
+   * Device and module tokens yield a `device` principal; policy tokens a `policy` principal.
+   * Errors: FH_AUTH_MALFORMED, FH_AUTH_EXPIRED, FH_AUTH_BAD_SIGNATURE, FH_AUTH_UNKNOWN_IDENTITY,
+   * FH_AUTH_DISABLED, FH_AUTH_WRONG_METHOD.
+   */
+  verifySas(token: string): Promise<Principal>;
+  /** Verifies an X.509 client certificate thumbprint (SHA-1 or SHA-256 hex) for the identity. */
+  verifyX509(ref: IdentityRef, thumbprints: { sha1: string; sha256: string }): Promise<Principal>;
+  /**
+   * Checks that `principal` may act on `resource` (a path like `/devices/d1/messages/events` or
+   * `/devices` or `/twins/d1`) with `permission`. Throws FH_AUTH_SCOPE or FH_AUTH_PERMISSION.
+   * A device principal may act only on its own identity (DeviceConnect on itself).
+   */
+  authorize(principal: Principal, permission: Permission, resource: string): void;
+  /** The hub's shared access policies. */
+  policies(): AccessPolicy[];
+}
+
+export interface TwinPatch {
+  tags?: unknown;
+  properties?: { desired?: unknown };
+}
+
+export interface TwinService {
+  get(ref: IdentityRef): Promise<Twin>;
+  /** Service patch of tags and desired properties; notifies the device. ifMatch: etag or '*'. */
+  patch(ref: IdentityRef, patch: TwinPatch, ifMatch?: string): Promise<Twin>;
+  /** Service replace of tags and desired properties; the device is told the whole desired. */
+  replace(ref: IdentityRef, twin: TwinPatch, ifMatch?: string): Promise<Twin>;
+}
+
+export interface MethodService {
+  /**
+   * Invokes a direct method. FH_METHOD_NOT_CONNECTED (404103) when the identity is not connected
+   * with methods enabled within connectTimeoutS; FH_METHOD_TIMEOUT (504101) after responseTimeoutS.
+   */
+  invoke(
+    ref: IdentityRef,
+    request: { methodName: string; payload: JsonValue; responseTimeoutInSeconds?: number; connectTimeoutInSeconds?: number },
+  ): Promise<MethodResult>;
+}
+
+export interface C2dService {
+  /** Enqueues a message for a device (durably). FH_REGISTRY_NOT_FOUND, FH_C2D_QUEUE_FULL, FH_MSG_TOO_LARGE. */
+  send(deviceId: string, message: Message): Promise<void>;
+  /** Pull model (HTTP): the next message, locked for c2dLockMs, or undefined. */
+  receive(ref: IdentityRef): Promise<C2dDelivery | undefined>;
+  complete(ref: IdentityRef, lockToken: string): Promise<void>;
+  reject(ref: IdentityRef, lockToken: string): Promise<void>;
+  abandon(ref: IdentityRef, lockToken: string): Promise<void>;
+  /** Messages queued for the device (not yet completed). */
+  queueDepth(deviceId: string): Promise<number>;
+  /** Feedback records as they are produced; returns an unsubscribe function. */
+  onFeedback(listener: (record: FeedbackRecord) => void): () => void;
+}
+
+export interface TelemetryService {
+  /** Resolves once durable. FH_MSG_TOO_LARGE, FH_THROTTLED. */
+  append(ref: IdentityRef, message: Message): Promise<StoredTelemetry>;
+  /** Stored messages with seq > afterSeq (default: from the oldest kept), optionally one device's. */
+  read(options?: { afterSeq?: number; deviceId?: string; limit?: number }): AsyncIterableIterator<StoredTelemetry>;
+  /** Called for each message after it is durable; returns an unsubscribe function. */
+  onAppend(listener: (message: StoredTelemetry) => void): () => void;
+  /** The highest sequence number stored so far (0 when none). */
+  lastSeq(): number;
+}
+
+export interface QueryResult {
+  items: JsonObject[];
+  /** Present only when more pages exist. */
+  continuation?: string;
+  itemType: 'Twin' | 'Raw';
+}
+
+export interface QueryService {
+  /** IoT Hub query language over devices (twins): SELECT * FROM devices [WHERE …]. */
+  query(sql: string, options?: { maxItemCount?: number; continuation?: string }): Promise<QueryResult>;
+}
+
+/** Events the core emits (typed map). */
+export interface HubCoreEvents {
+  deviceConnected: [ref: IdentityRef, protocol: string];
+  deviceDisconnected: [ref: IdentityRef, protocol: string];
+}
+
+/** The assembled core. Create with `HubCore.create(options)` (hub.ts). */
+export interface HubCoreApi {
+  readonly hostName: string;
+  readonly limits: HubLimits;
+  readonly registry: RegistryService;
+  readonly auth: AuthService;
+  readonly twins: TwinService;
+  readonly methods: MethodService;
+  readonly c2d: C2dService;
+  readonly telemetry: TelemetryService;
+  readonly query: QueryService;
+  /**
+   * Attaches a connected identity. The principal must be a device principal for `ref`, or a policy
+   * principal with DeviceConnect covering it. An existing session for the same identity is closed
+   * first (a newer connection wins). FH_AUTH_DISABLED when the identity is disabled.
+   */
+  connect(ref: IdentityRef, principal: Principal, proxy: DeviceProxy, options?: ConnectOptions): Promise<DeviceSession>;
+  on<E extends keyof HubCoreEvents>(event: E, listener: (...args: HubCoreEvents[E]) => void): this;
+  off<E extends keyof HubCoreEvents>(event: E, listener: (...args: HubCoreEvents[E]) => void): this;
+  close(): Promise<void>;
+}
