@@ -1,0 +1,210 @@
+/**
+ * The state behind C2D: every device's queue metadata in memory (bodies stay in the store), lock
+ * tokens, and the durable transitions (enqueue, remove with feedback, re-queue with the delivery
+ * count). Callers hold the device's lock (see c2d.ts); nothing here takes it.
+ */
+import { randomUUID } from 'node:crypto';
+import { decodeJson, encodeJson, type BatchOp, type Store } from '../store/store.js';
+import type { Clock, HubLimits } from './api.js';
+import { c2dKey, feedbackRecord, parseC2dKey, wantsFeedback, type C2dRecord } from './c2d-records.js';
+import type { TimerHandle } from './clock.js';
+import type { IdentityCache } from './identity-cache.js';
+import type { Session } from './session.js';
+import type { FeedbackRecord, FeedbackStatus } from './types.js';
+import type { WriteFn } from './write.js';
+
+/** In-memory state of one queued message. */
+export interface C2dEntry {
+  seq: number;
+  enqueuedMs: number;
+  expiresMs: number;
+  deliveryCount: number;
+  messageId?: string;
+  ack?: string;
+  /** queued: deliverable; locked: delivered, awaiting settlement; parked: kept for the next session. */
+  state: 'queued' | 'locked' | 'parked';
+  lockToken?: string;
+  /** Who holds the lock: a session (push) or `pull` (HTTP receive). */
+  owner?: Session | 'pull';
+  lockTimer?: TimerHandle;
+}
+
+export interface C2dQueuesDeps {
+  c2d: Store;
+  write: WriteFn;
+  clock: Clock;
+  limits: HubLimits;
+  identities: IdentityCache;
+}
+
+/** Queue metadata and durable transitions for every device. */
+export class C2dQueues {
+  private readonly queues = new Map<string, C2dEntry[]>();
+  /** lock token → device id. */
+  private readonly lockIndex = new Map<string, string>();
+  private readonly listeners = new Set<(record: FeedbackRecord) => void>();
+  private seq = 0;
+
+  private constructor(private readonly deps: C2dQueuesDeps) {}
+
+  /** Loads every queue's metadata; deletes messages of devices deleted meanwhile. Locks do not survive a restart. */
+  static async load(deps: C2dQueuesDeps): Promise<C2dQueues> {
+    const queues = new C2dQueues(deps);
+    const orphans: BatchOp[] = [];
+    for await (const [key, value] of deps.c2d.iterate()) {
+      const { deviceId, seq } = parseC2dKey(key);
+      queues.seq = Math.max(queues.seq, seq);
+      if (deps.identities.deviceRecord(deviceId) === undefined) orphans.push({ type: 'del', key, sublevel: deps.c2d });
+      else queues.queue(deviceId).push(entryOf(decodeJson<C2dRecord>(value)));
+    }
+    if (orphans.length > 0) await deps.write(orphans);
+    return queues;
+  }
+
+  /** The device's queue (created empty). Empty queues are kept: callers may hold a reference. */
+  queue(deviceId: string): C2dEntry[] {
+    let queue = this.queues.get(deviceId);
+    if (queue === undefined) this.queues.set(deviceId, (queue = []));
+    return queue;
+  }
+
+  /** The device's queue if it has ever held a message. */
+  existing(deviceId: string): C2dEntry[] | undefined {
+    return this.queues.get(deviceId);
+  }
+
+  count(deviceId: string): number {
+    return this.queues.get(deviceId)?.length ?? 0;
+  }
+
+  /** Which device a lock token belongs to. */
+  deviceOf(lockToken: string): string | undefined {
+    return this.lockIndex.get(lockToken);
+  }
+
+  nextSeq(): number {
+    return ++this.seq;
+  }
+
+  /** Writes a new message and appends it to the queue (if the device still exists after the write). */
+  async enqueue(deviceId: string, record: C2dRecord): Promise<void> {
+    await this.deps.write([this.putOp(deviceId, record)]);
+    if (this.deps.identities.deviceRecord(deviceId) !== undefined) this.queue(deviceId).push(entryOf(record));
+  }
+
+  lock(deviceId: string, entry: C2dEntry, owner: Session | 'pull'): string {
+    const token = randomUUID();
+    entry.state = 'locked';
+    entry.lockToken = token;
+    entry.owner = owner;
+    this.lockIndex.set(token, deviceId);
+    return token;
+  }
+
+  unlock(entry: C2dEntry): void {
+    if (entry.lockToken !== undefined) this.lockIndex.delete(entry.lockToken);
+    entry.lockTimer?.cancel();
+    delete entry.lockToken;
+    delete entry.owner;
+    delete entry.lockTimer;
+    entry.state = 'queued';
+  }
+
+  /** One more failed delivery: expire, dead-letter at the limit, or persist the count and re-queue. */
+  async requeue(deviceId: string, entry: C2dEntry, state: 'queued' | 'parked'): Promise<void> {
+    const count = entry.deliveryCount + 1;
+    if (entry.expiresMs <= this.deps.clock.now()) return this.remove(deviceId, [entry], 'Expired');
+    if (count >= this.deps.limits.c2dMaxDeliveryCount) return this.remove(deviceId, [entry], 'DeliveryCountExceeded');
+    const record = await this.read(deviceId, entry);
+    if (record === undefined) return;
+    record.deliveryCount = count;
+    await this.deps.write([this.putOp(deviceId, record)]);
+    entry.deliveryCount = count;
+    entry.state = state;
+  }
+
+  /** Removes messages past their expiry (locked ones wait for their settlement). */
+  async expireDue(deviceId: string): Promise<void> {
+    const now = this.deps.clock.now();
+    const due = (this.queues.get(deviceId) ?? []).filter((e) => e.state !== 'locked' && e.expiresMs <= now);
+    if (due.length > 0) await this.remove(deviceId, due, 'Expired');
+  }
+
+  /** True when some message of the device is due to expire (cheap check for the sweep). */
+  hasDue(deviceId: string): boolean {
+    const now = this.deps.clock.now();
+    return (this.queues.get(deviceId) ?? []).some((e) => e.state !== 'locked' && e.expiresMs <= now);
+  }
+
+  /** Devices with a queue. */
+  deviceIds(): string[] {
+    return [...this.queues.keys()];
+  }
+
+  /** Deletes entries durably, then emits the feedback their `ack` asks for. */
+  async remove(deviceId: string, entries: C2dEntry[], status: FeedbackStatus): Promise<void> {
+    await this.deps.write(entries.map((e) => ({ type: 'del', key: c2dKey(deviceId, e.seq), sublevel: this.deps.c2d })));
+    for (const entry of entries) this.drop(deviceId, entry);
+    const generationId = this.deps.identities.deviceRecord(deviceId)?.generationId ?? '';
+    for (const entry of entries) {
+      if (!wantsFeedback(entry.ack, status)) continue;
+      const record = feedbackRecord(entry.messageId, status, deviceId, generationId, this.deps.clock.now());
+      for (const listener of this.listeners) {
+        try {
+          listener(record);
+        } catch {
+          // A failing listener must not undo a settlement that is already durable.
+        }
+      }
+    }
+  }
+
+  /** The stored record, or undefined (the entry is then dropped: the store is the truth). */
+  async read(deviceId: string, entry: C2dEntry): Promise<C2dRecord | undefined> {
+    const bytes = await this.deps.c2d.get(c2dKey(deviceId, entry.seq));
+    if (bytes !== undefined) return decodeJson<C2dRecord>(bytes);
+    this.drop(deviceId, entry);
+    return undefined;
+  }
+
+  onFeedback(listener: (record: FeedbackRecord) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Ops deleting a device's whole queue (joins the registry's delete batch). */
+  deleteOps(deviceId: string): BatchOp[] {
+    return (this.queues.get(deviceId) ?? []).map((e) => ({ type: 'del', key: c2dKey(deviceId, e.seq), sublevel: this.deps.c2d }));
+  }
+
+  /** Forgets a deleted device's queue and its locks. */
+  forget(deviceId: string): void {
+    for (const entry of this.queues.get(deviceId) ?? []) this.unlock(entry);
+    this.queues.delete(deviceId);
+  }
+
+  /** Cancels every lock timer (hub closing). */
+  cancelTimers(): void {
+    for (const queue of this.queues.values()) for (const entry of queue) entry.lockTimer?.cancel();
+  }
+
+  private drop(deviceId: string, entry: C2dEntry): void {
+    this.unlock(entry);
+    const queue = this.queues.get(deviceId);
+    const i = queue?.indexOf(entry) ?? -1;
+    if (i >= 0) queue!.splice(i, 1);
+  }
+
+  private putOp(deviceId: string, record: C2dRecord): BatchOp {
+    return { type: 'put', key: c2dKey(deviceId, record.seq), value: encodeJson(record), sublevel: this.deps.c2d };
+  }
+}
+
+function entryOf(record: C2dRecord): C2dEntry {
+  const entry: C2dEntry = {
+    seq: record.seq, enqueuedMs: record.enqueuedMs, expiresMs: record.expiresMs, deliveryCount: record.deliveryCount, state: 'queued',
+  };
+  if (record.system.messageId !== undefined) entry.messageId = record.system.messageId;
+  if (record.system.ack !== undefined) entry.ack = record.system.ack;
+  return entry;
+}

@@ -1,0 +1,167 @@
+/**
+ * Device-to-cloud telemetry: size check, per-identity throttle, hub stamps, a monotonic sequence
+ * number, a durable write (group commit), then the onAppend listeners. Messages live in the
+ * `telemetry` sublevel keyed by seqKey(seq), and a periodic sweep drops those past retention.
+ */
+import { HubError } from '../errors.js';
+import { decodeJson, encodeJson, parseSeqKey, seqKey, type Store } from '../store/store.js';
+import type { Clock, HubLimits, TelemetryService } from './api.js';
+import type { Background } from './background.js';
+import type { TimerHandle } from './clock.js';
+import { describe, identityKey } from './ids.js';
+import type { Presence } from './presence.js';
+import type { Registry } from './registry.js';
+import { decodeTelemetry, encodeTelemetry, enqueuedMsOf, messageSize } from './telemetry-codec.js';
+import { KeyedThrottle } from './throttle.js';
+import type { IdentityRef, Message, StoredTelemetry, SystemProperties } from './types.js';
+import type { WriteFn } from './write.js';
+
+/** Meta key holding the highest seq ever assigned, written before a sweep deletes messages. */
+const SEQ_FLOOR_KEY = 'telemetry-last-seq';
+/** How often retention runs, ms (or the retention itself when shorter). */
+export const RETENTION_SWEEP_MS = 60_000;
+/** Entries examined per sweep step (bounded memory while deleting a large backlog). */
+const SWEEP_CHUNK = 1000;
+
+export interface TelemetryDeps {
+  telemetry: Store;
+  meta: Store;
+  write: WriteFn;
+  clock: Clock;
+  limits: HubLimits;
+  registry: Registry;
+  presence: Presence;
+  background: Background;
+}
+
+/** Implements {@link TelemetryService}. */
+export class Telemetry implements TelemetryService {
+  private seq = 0;
+  private readonly listeners = new Set<(message: StoredTelemetry) => void>();
+  private readonly throttle: KeyedThrottle;
+  private sweepTimer: TimerHandle | undefined;
+  private stopped = false;
+  private sweeping = false;
+
+  private constructor(private readonly deps: TelemetryDeps) {
+    this.throttle = new KeyedThrottle(deps.clock, deps.limits.telemetryPerSecond);
+  }
+
+  /**
+   * Recovers the sequence from the last stored key, or from the floor written before a sweep
+   * emptied the store: a restart never reuses a seq a reader may already have seen.
+   */
+  static async load(deps: TelemetryDeps): Promise<Telemetry> {
+    const telemetry = new Telemetry(deps);
+    for await (const key of deps.telemetry.keys({ reverse: true, limit: 1 })) telemetry.seq = parseSeqKey(key);
+    const floor = await deps.meta.get(SEQ_FLOOR_KEY);
+    if (floor !== undefined) telemetry.seq = Math.max(telemetry.seq, decodeJson<number>(floor));
+    return telemetry;
+  }
+
+  async append(ref: IdentityRef, message: Message): Promise<StoredTelemetry> {
+    if (this.stopped) throw new HubError('FH_HUB_CLOSED', 'the hub core is closed');
+    this.deps.registry.require(ref);
+    const size = messageSize(message);
+    if (size > this.deps.limits.maxMessageBytes) {
+      throw new HubError('FH_MSG_TOO_LARGE', `message of ${size} bytes exceeds ${this.deps.limits.maxMessageBytes}`);
+    }
+    if (!this.throttle.tryTake(identityKey(ref))) {
+      throw new HubError('FH_THROTTLED', `${describe(ref)} exceeds ${this.deps.limits.telemetryPerSecond} messages/s`, { retryable: true });
+    }
+    const now = this.deps.clock.now();
+    // The connection ids are the hub's to set: a client cannot claim another identity.
+    const system: SystemProperties = { ...message.system, enqueuedTime: new Date(now).toISOString(), connectionDeviceId: ref.deviceId };
+    if (ref.moduleId === undefined) delete system.connectionModuleId;
+    else system.connectionModuleId = ref.moduleId;
+    const stamped: Message = { body: message.body, system, properties: { ...message.properties } };
+    // Assigned before the write, synchronously: key order is arrival order even in one batch.
+    const seq = ++this.seq;
+    const value = encodeTelemetry(now, ref.deviceId, ref.moduleId, stamped);
+    await this.deps.write([{ type: 'put', key: seqKey(seq), value, sublevel: this.deps.telemetry }]);
+    this.deps.presence.touch(ref, now);
+    const stored: StoredTelemetry = { seq, deviceId: ref.deviceId, message: stamped };
+    if (ref.moduleId !== undefined) stored.moduleId = ref.moduleId;
+    for (const listener of this.listeners) {
+      try {
+        listener(stored);
+      } catch {
+        // A failing listener must not fail the device's send: the message is already durable.
+      }
+    }
+    return stored;
+  }
+
+  async *read(options: { afterSeq?: number; deviceId?: string; limit?: number } = {}): AsyncIterableIterator<StoredTelemetry> {
+    const range = options.afterSeq !== undefined && options.afterSeq >= 0 ? { gt: seqKey(Math.floor(options.afterSeq)) } : {};
+    const limit = options.limit !== undefined && options.limit >= 0 ? options.limit : Infinity;
+    if (limit === 0) return;
+    let n = 0;
+    for await (const [key, value] of this.deps.telemetry.iterate(range)) {
+      const stored = decodeTelemetry(parseSeqKey(key), value);
+      if (options.deviceId !== undefined && stored.deviceId !== options.deviceId) continue;
+      yield stored;
+      if (++n >= limit) return;
+    }
+  }
+
+  onAppend(listener: (message: StoredTelemetry) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  lastSeq(): number {
+    return this.seq;
+  }
+
+  /** Starts the periodic retention sweep (clock timer). */
+  startRetention(): void {
+    if (this.stopped || this.sweepTimer !== undefined) return;
+    const every = Math.max(1, Math.min(RETENTION_SWEEP_MS, this.deps.limits.telemetryRetentionMs));
+    const arm = (): void => {
+      this.sweepTimer = this.deps.clock.setTimeout(() => {
+        this.deps.background.run(() => this.sweep());
+        if (!this.stopped) arm();
+      }, every);
+    };
+    arm();
+  }
+
+  /** Stops the sweep and refuses new appends (reads keep working until the store closes). */
+  stop(): void {
+    this.stopped = true;
+    this.sweepTimer?.cancel();
+    this.sweepTimer = undefined;
+  }
+
+  /**
+   * Deletes messages enqueued more than telemetryRetentionMs ago; returns how many. Keys are in
+   * seq order, which is enqueue order, so it stops at the first message still kept.
+   */
+  async sweep(): Promise<number> {
+    if (this.sweeping) return 0;
+    this.sweeping = true;
+    try {
+      const cutoff = this.deps.clock.now() - this.deps.limits.telemetryRetentionMs;
+      let deleted = 0;
+      for (;;) {
+        let lastExpired: string | undefined;
+        let expired = 0;
+        let more = false;
+        for await (const [key, value] of this.deps.telemetry.iterate({ limit: SWEEP_CHUNK })) {
+          if (enqueuedMsOf(value) >= cutoff) break;
+          lastExpired = key;
+          if (++expired === SWEEP_CHUNK) more = true;
+        }
+        if (lastExpired === undefined) return deleted;
+        // Remember the seq first: if this empties the store, a restart must not start over at 1.
+        await this.deps.write([{ type: 'put', key: SEQ_FLOOR_KEY, value: encodeJson(this.seq), sublevel: this.deps.meta }]);
+        await this.deps.telemetry.clear({ lte: lastExpired });
+        deleted += expired;
+        if (!more) return deleted;
+      }
+    } finally {
+      this.sweeping = false;
+    }
+  }
+}
