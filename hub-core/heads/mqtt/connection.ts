@@ -1,0 +1,205 @@
+/**
+ * One MQTT connection: bytes in (size guard, then mqtt-packet's parser), packets dispatched to
+ * the handlers (one file per packet family, the aedes layout), packets out (corked per tick),
+ * keepalive, backpressure and teardown. State: awaiting-connect → authenticating → connected →
+ * closed. Kept small on purpose: a hub holds a thousand of these.
+ */
+import type { TLSSocket } from 'node:tls';
+import { parser as createParser, type Packet, type Parser } from 'mqtt-packet';
+import type { HubCoreApi, DeviceSession } from '../../core/api.js';
+import type { IdentityRef } from '../../core/types.js';
+import type { Logger } from '../../log.js';
+import { AckQueue } from './ack-queue.js';
+import { encodePublish, encodePuback } from './codec.js';
+import { Deadline } from './deadline.js';
+import { FrameGuard } from './frame-guard.js';
+import { MqttEvents, type ConnFields } from './log-events.js';
+import type { MqttDeviceProxy } from './device-proxy.js';
+import type { SessionStore, Subscriptions } from './session-store.js';
+import type { TopicTable } from './topics.js';
+import { dispatchPacket } from './dispatch.js';
+
+/** Shared by every connection of one head. */
+export interface ConnectionContext {
+  core: HubCoreApi;
+  log: Logger;
+  sessions: SessionStore;
+  /** Largest Remaining Length once connected, bytes. */
+  maxPacketBytes: number;
+  /** Largest CONNECT, bytes. */
+  maxConnectBytes: number;
+  /** Time allowed from TLS handshake to CONNECT, ms. */
+  connectTimeoutMs: number;
+  /** Called once when the connection is gone. */
+  onClosed(conn: Connection): void;
+}
+
+/** Lifecycle of a connection; `closed` is final. */
+export type ConnectionState = 'awaiting-connect' | 'authenticating' | 'connected' | 'closed';
+
+/** Everything a connected client has; set by the CONNECT handler. */
+export interface Attachment {
+  clientId: string;
+  clean: boolean;
+  identity: IdentityRef;
+  session: DeviceSession;
+  topics: TopicTable;
+  proxy: MqttDeviceProxy;
+  subscriptions: Subscriptions;
+}
+
+/** Reasons to stop reading, as bits: reading resumes only when none is left. */
+export const Pause = { auth: 1, writes: 2, inflight: 4 } as const;
+
+/** Stop reading while this much is queued for the socket, bytes. */
+const WRITE_HIGH_WATER = 512 * 1024;
+/** Stop reading while this many device messages await the store. */
+export const MAX_INFLIGHT = 256;
+
+/**
+ * One client connection. Handlers reach it through `state`, `attached`, `write`/`publish`,
+ * the pause reasons and `end`/`destroy`; the socket's listeners are installed here only.
+ */
+export class Connection {
+  state: ConnectionState = 'awaiting-connect';
+  /** Log fields; `clientId` is added once known. */
+  readonly fields: ConnFields;
+  /** Set once CONNECT succeeded. */
+  attached: Attachment | undefined;
+  /** Packets that arrived while the CONNECT was being authenticated. */
+  backlog: Packet[] = [];
+  /** QoS 1 PUBACKs in arrival order. */
+  readonly acks: AckQueue;
+  /** Device messages handed to the core and not yet settled (QoS 0 and 1). */
+  inflight = 0;
+  /** Serialises SUBSCRIBE/UNSUBSCRIBE so the persisted set matches the order they arrived in. */
+  subscriptionChain: Promise<void> = Promise.resolve();
+
+  private readonly guard: FrameGuard;
+  private readonly parser: Parser;
+  private readonly deadline: Deadline;
+  private paused = 0;
+  private corked = false;
+  private idleLimitMs: number;
+
+  constructor(
+    readonly socket: TLSSocket,
+    readonly ctx: ConnectionContext,
+  ) {
+    this.fields = { remote: `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}` };
+    this.guard = new FrameGuard(ctx.maxPacketBytes, ctx.maxConnectBytes);
+    this.parser = createParser({ protocolVersion: 4 });
+    this.acks = new AckQueue((id) => this.write(encodePuback(id)));
+    this.deadline = new Deadline(() => this.onIdle());
+    this.parser.on('packet', (packet: Packet) => dispatchPacket(this, packet));
+    this.parser.on('error', (err: Error) => {
+      MqttEvents.invalidPacket(ctx.log, this.fields, err.message);
+      this.destroy('malformed packet');
+    });
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('drain', () => this.resume(Pause.writes));
+    socket.on('error', (err) => this.destroy(`socket error ${(err as NodeJS.ErrnoException).code ?? err.message}`));
+    socket.on('close', () => this.destroy('socket closed'));
+    this.idleLimitMs = ctx.connectTimeoutMs;
+    this.deadline.arm(ctx.connectTimeoutMs);
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.state === 'closed') return;
+    this.deadline.touch();
+    const verdict = this.guard.check(chunk);
+    if (verdict !== 'ok') {
+      if (verdict === 'too-large') {
+        MqttEvents.packetTooLarge(this.ctx.log, this.fields, this.state === 'awaiting-connect' ? this.ctx.maxConnectBytes : this.ctx.maxPacketBytes);
+      } else {
+        MqttEvents.invalidPacket(this.ctx.log, this.fields, verdict);
+      }
+      this.destroy(verdict);
+      return;
+    }
+    this.parser.parse(chunk);
+  }
+
+  private onIdle(): void {
+    MqttEvents.keepaliveTimeout(this.ctx.log, this.fields, this.idleLimitMs);
+    this.destroy(this.state === 'connected' ? 'keepalive timeout' : 'connect timeout');
+  }
+
+  /** Switches the idle deadline to the client's keepalive: 1.5 × keepalive s [MQTT-3.1.2-24]; 0 = none. */
+  setKeepalive(seconds: number): void {
+    this.idleLimitMs = seconds * 1500;
+    this.deadline.arm(this.idleLimitMs);
+  }
+
+  /** Writes one encoded packet. Writes in the same tick go out in one TLS record batch. */
+  write(bytes: Uint8Array): void {
+    if (this.state === 'closed') return;
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.socket.uncork();
+      });
+    }
+    this.socket.write(bytes);
+    if (this.socket.writableLength > WRITE_HIGH_WATER) this.pause(Pause.writes);
+  }
+
+  /** Publishes to the device (hub → device). */
+  publish(topic: string, payload: string | Uint8Array, qos: 0 | 1 = 0, packetId = 0, dup = false): void {
+    const bytes = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload;
+    this.write(encodePublish(topic, bytes, qos, packetId, dup));
+  }
+
+  /** Stops reading from the socket for `reason` (a {@link Pause} bit). */
+  pause(reason: number): void {
+    if (this.paused === 0) this.socket.pause();
+    this.paused |= reason;
+  }
+
+  /** Clears `reason`; reading resumes once no reason is left. */
+  resume(reason: number): void {
+    if ((this.paused & reason) === 0) return;
+    this.paused &= ~reason;
+    if (this.paused === 0 && this.state !== 'closed') this.socket.resume();
+  }
+
+  /** A device message went to the core; reading pauses while too many are outstanding. */
+  beginInflight(): void {
+    if (++this.inflight >= MAX_INFLIGHT) this.pause(Pause.inflight);
+  }
+
+  /** A device message settled (stored or failed). */
+  endInflight(): void {
+    if (--this.inflight < MAX_INFLIGHT) this.resume(Pause.inflight);
+  }
+
+  /** Ends the connection gracefully (client DISCONNECT, head closing): flushes, then closes. */
+  end(why: string): void {
+    if (this.state === 'closed') return;
+    this.teardown(why);
+    this.socket.end();
+    // A peer that never closes its side must not hold the head's close() forever.
+    const timer = setTimeout(() => this.socket.destroy(), 2000);
+    this.socket.once('close', () => clearTimeout(timer));
+  }
+
+  /** Closes at once (protocol error, refusal, core request). Idempotent. */
+  destroy(why: string): void {
+    if (this.state !== 'closed') this.teardown(why);
+    this.socket.destroy();
+  }
+
+  private teardown(why: string): void {
+    this.state = 'closed';
+    this.deadline.cancel();
+    this.acks.clear();
+    this.backlog = [];
+    this.parser.removeAllListeners('packet');
+    MqttEvents.disconnected(this.ctx.log, this.fields, why);
+    // Idempotent in the core; a session replaced by a newer connection ignores it.
+    this.attached?.session.disconnect();
+    this.ctx.onClosed(this);
+  }
+}
