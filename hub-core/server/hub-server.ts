@@ -1,0 +1,174 @@
+/**
+ * The hub server: the composition root of a running hub. It opens the store, creates the core,
+ * makes sure the TLS material exists, starts the protocol heads in order (mqtt, https) and closes
+ * everything in reverse (edgeHub's OrderedProtocolHead). Process concerns (signals, stdout, exit
+ * codes) belong to the CLI; this module only throws coded errors.
+ */
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { HubCoreApi, HubLimits } from '../core/api.js';
+import { HubCore } from '../core/hub.js';
+import { connectionString } from '../core/sas.js';
+import { HubError, isHubError } from '../errors.js';
+import type { HeadOptions, ProtocolHead } from '../heads/head.js';
+import { createHttpsHead } from '../heads/https/index.js';
+import { createMqttHead } from '../heads/mqtt/index.js';
+import { childLogger, type Logger } from '../log.js';
+import { LevelStore } from '../store/level.js';
+import type { Store } from '../store/store.js';
+import { ensureHubCertificates, type HubCertificates } from '../tls/index.js';
+import { removeHubInfo, writeHubInfo, type HubInfo } from './hub-info.js';
+import { describeListenError } from './listen-error.js';
+
+/** What the server needs; runtime's HubConfig has this shape. Paths should be absolute. */
+export interface HubServerConfig {
+  readonly hostName: string;
+  readonly dataDir: string;
+  readonly bindAddress: string;
+  readonly mqtt: { readonly port: number };
+  readonly https: { readonly port: number };
+  readonly durability?: 'process' | 'power';
+  readonly limits?: Partial<HubLimits>;
+  readonly tls?: {
+    readonly caCertFile?: string;
+    readonly caKeyFile?: string;
+    readonly serverCertFile?: string;
+    readonly serverKeyFile?: string;
+    readonly extraNames?: readonly string[];
+  };
+}
+
+/** A running hub. */
+export interface HubServer {
+  readonly core: HubCoreApi;
+  readonly certificates: HubCertificates;
+  /** What was written to `DIR/hub.json`. */
+  readonly info: HubInfo;
+  readonly infoFile: string;
+  /** Where each head listens. */
+  readonly addresses: { mqtt: { host: string; port: number }; https: { host: string; port: number } };
+  /** Closes heads (reverse order), core and store; removes hub.json. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Each close step is capped, so one stuck head cannot keep the process from exiting. */
+const CLOSE_STEP_MS = 10_000;
+
+async function capped(step: string, fn: () => Promise<void>, log: Logger): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((r) => { timer = setTimeout(() => r('timeout'), CLOSE_STEP_MS); });
+  try {
+    const outcome = await Promise.race([fn().then(() => 'done' as const), timeout]);
+    if (outcome === 'timeout') log.warn({ event: 'closeTimeout', step, ms: CLOSE_STEP_MS }, `closing ${step} timed out`);
+  } catch (err) {
+    log.warn({ event: 'closeFailed', step, err }, `closing ${step} failed`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function openStore(dataDir: string): Promise<Store> {
+  const location = join(dataDir, 'store');
+  // The store holds device keys: only the owner may read it.
+  mkdirSync(location, { recursive: true, mode: 0o700 });
+  const store = new LevelStore(location);
+  try {
+    await store.open();
+  } catch (err) {
+    if (isHubError(err, 'FH_STORE_LOCKED')) {
+      throw new HubError('FH_STORE_LOCKED',
+        `another hub is running on the data folder ${dataDir} (its store is locked): stop it, or use another --data-dir`, { cause: err });
+    }
+    throw err;
+  }
+  return store;
+}
+
+/**
+ * Starts a hub on `config.dataDir`. Rejects with FH_STORE_LOCKED (another hub on the folder),
+ * FH_CERT_INVALID (TLS files), FH_LISTEN_FAILED (a port, naming its flag and config key); on
+ * failure everything already opened is closed again.
+ */
+export async function startHubServer(config: HubServerConfig, logger: Logger): Promise<HubServer> {
+  const log = childLogger(logger, 'server');
+  const dataDir = resolve(config.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const undo: { step: string; fn: () => Promise<void> }[] = [];
+  const unwind = async (): Promise<void> => {
+    for (const { step, fn } of undo.splice(0).reverse()) await capped(step, fn, log);
+  };
+
+  try {
+    const store = await openStore(dataDir);
+    undo.push({ step: 'store', fn: () => store.close() });
+
+    const tls = config.tls ?? {};
+    const certificates = await ensureHubCertificates({
+      dir: dataDir, hostName: config.hostName, logger: childLogger(logger, 'tls'),
+      ...(tls.extraNames ? { extraNames: tls.extraNames } : {}),
+      ...(tls.caCertFile ? { caCertFile: tls.caCertFile } : {}),
+      ...(tls.caKeyFile ? { caKeyFile: tls.caKeyFile } : {}),
+      ...(tls.serverCertFile ? { serverCertFile: tls.serverCertFile } : {}),
+      ...(tls.serverKeyFile ? { serverKeyFile: tls.serverKeyFile } : {}),
+    });
+
+    const core = await HubCore.create({
+      store, hostName: config.hostName, durability: config.durability ?? 'process', limits: config.limits ?? {},
+    });
+    undo.push({ step: 'core', fn: () => core.close() });
+
+    const heads: [ProtocolHead['name'], number, (o: HeadOptions) => ProtocolHead][] = [
+      ['mqtt', config.mqtt.port, createMqttHead],
+      ['https', config.https.port, createHttpsHead],
+    ];
+    const addresses: Record<string, { host: string; port: number }> = {};
+    for (const [name, port, create] of heads) {
+      const head = create({
+        core, tls: certificates.tls, host: config.bindAddress, port,
+        logger: childLogger(logger, `heads:${name}`), store: store.sublevel(`${name}-head`),
+      });
+      try {
+        await head.start();
+      } catch (err) {
+        // A head that failed to listen may still hold half-made state; close is idempotent.
+        await capped(`${name} head`, () => head.close(), log);
+        throw describeListenError(err, name, config.bindAddress, port);
+      }
+      undo.push({ step: `${name} head`, fn: () => head.close() });
+      addresses[name] = head.address();
+    }
+
+    const owner = core.auth.policies().find((p) => p.keyName === 'iothubowner');
+    if (!owner) throw new HubError('FH_INTERNAL', 'the hub core has no iothubowner policy');
+    const info: HubInfo = {
+      hostName: config.hostName,
+      ports: { mqtt: addresses.mqtt!.port, https: addresses.https!.port },
+      bindAddress: config.bindAddress,
+      caFile: certificates.paths.caCert,
+      ownerConnectionString: connectionString({
+        HostName: config.hostName, SharedAccessKeyName: owner.keyName, SharedAccessKey: owner.primaryKey,
+      }),
+      pid: process.pid,
+      startedAt: new Date().toISOString(),
+    };
+    const infoFile = writeHubInfo(dataDir, info);
+    log.info({ event: 'hubReady', hostName: info.hostName, ports: info.ports, bindAddress: info.bindAddress }, 'hub ready');
+
+    let closing: Promise<void> | undefined;
+    return {
+      core, certificates, info, infoFile,
+      addresses: { mqtt: addresses.mqtt!, https: addresses.https! },
+      close(): Promise<void> {
+        closing ??= (async () => {
+          removeHubInfo(dataDir, process.pid);
+          await unwind();
+          log.info({ event: 'hubClosed' }, 'hub closed');
+        })();
+        return closing;
+      },
+    };
+  } catch (err) {
+    await unwind();
+    throw err;
+  }
+}

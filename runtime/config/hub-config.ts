@@ -1,0 +1,149 @@
+/**
+ * Loads the hub configuration: a YAML or JSON file (optional), command-line overrides on top,
+ * validated against {@link hubConfigSchema} with every error reported by its JSON path, defaults
+ * filled, paths made absolute, and the result deep-frozen so nothing changes it behind the heads.
+ *
+ * Relative paths in the file resolve against the file's folder (the file can move with its certs);
+ * relative paths from flags and defaults resolve against the working directory.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, extname, isAbsolute, resolve } from 'node:path';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { parse as parseYaml } from 'yaml';
+import { RuntimeError } from '../errors.js';
+import { hubConfigSchema, type HubConfig, type HubRole } from './hub-config-schema.js';
+
+export { ROLE_DEFAULTS, LOG_LEVELS, hubConfigSchema } from './hub-config-schema.js';
+export type { HubConfig, HubRole } from './hub-config-schema.js';
+
+/** Values from command-line flags; each replaces the file's value. */
+export interface HubConfigOverrides {
+  hostName?: string;
+  dataDir?: string;
+  bindAddress?: string;
+  mqttPort?: number;
+  httpsPort?: number;
+  logLevel?: string;
+}
+
+export interface LoadHubConfigOptions {
+  role: HubRole;
+  /** A YAML (`.yaml`, `.yml`) or JSON (`.json`) file; other extensions are read as YAML. */
+  file?: string;
+  overrides?: HubConfigOverrides;
+  /** Base for relative flag values and defaults. Default process.cwd(). */
+  cwd?: string;
+}
+
+const TLS_FILE_KEYS = ['caCertFile', 'caKeyFile', 'serverCertFile', 'serverKeyFile'] as const;
+const validators = new Map<HubRole, ValidateFunction>();
+
+function validatorFor(role: HubRole): ValidateFunction {
+  let v = validators.get(role);
+  if (!v) {
+    // useDefaults fills defaults in place; allErrors reports everything wrong in one run.
+    const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: true, allowUnionTypes: false });
+    v = ajv.compile(hubConfigSchema(role));
+    validators.set(role, v);
+  }
+  return v;
+}
+
+/** One line per ajv error: `/mqtt/port: must be <= 65535`, `/foo: unknown key`. */
+export function formatSchemaErrors(errors: readonly ErrorObject[]): string[] {
+  const lines = errors.map((e) => {
+    if (e.keyword === 'additionalProperties') {
+      return `${e.instancePath}/${String((e.params as { additionalProperty: string }).additionalProperty)}: unknown key`;
+    }
+    if (e.keyword === 'enum') {
+      const allowed = (e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ');
+      return `${e.instancePath || '/'}: must be one of ${allowed}`;
+    }
+    if (e.keyword === 'pattern' && e.instancePath === '/hostName') {
+      return '/hostName: must be a DNS name or an IP literal (no port, no scheme)';
+    }
+    return `${e.instancePath || '/'}: ${e.message ?? e.keyword}`;
+  });
+  return [...new Set(lines)];
+}
+
+function readConfigFile(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new RuntimeError('FH_CONFIG_UNREADABLE', `cannot read the config file ${file}: ${(err as Error).message}`, { cause: err });
+  }
+  let data: unknown;
+  try {
+    data = extname(file).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
+  } catch (err) {
+    throw new RuntimeError('FH_CONFIG_UNREADABLE', `cannot parse the config file ${file}: ${(err as Error).message.split('\n')[0]}`, { cause: err });
+  }
+  if (data === null || data === undefined) return {};
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    throw new RuntimeError('FH_CONFIG_INVALID', `invalid config ${file}: /: must be object`);
+  }
+  return data as Record<string, unknown>;
+}
+
+function objectAt(root: Record<string, unknown>, key: string): Record<string, unknown> {
+  const v = root[key];
+  if (v !== null && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
+  if (v === undefined) return (root[key] = {}) as Record<string, unknown>;
+  return {}; // a wrong type: the schema reports it; the override below goes nowhere
+}
+
+function resolvePathsFrom(base: string, data: Record<string, unknown>): void {
+  if (typeof data.dataDir === 'string' && data.dataDir !== '') data.dataDir = resolve(base, data.dataDir);
+  const tls = data.tls;
+  if (tls === null || typeof tls !== 'object' || Array.isArray(tls)) return;
+  const t = tls as Record<string, unknown>;
+  for (const key of TLS_FILE_KEYS) {
+    const v = t[key];
+    if (typeof v === 'string' && v !== '' && !isAbsolute(v)) t[key] = resolve(base, v);
+  }
+}
+
+function applyOverrides(data: Record<string, unknown>, o: HubConfigOverrides, cwd: string): void {
+  if (o.hostName !== undefined) data.hostName = o.hostName;
+  if (o.dataDir !== undefined) data.dataDir = resolve(cwd, o.dataDir);
+  if (o.bindAddress !== undefined) data.bindAddress = o.bindAddress;
+  if (o.mqttPort !== undefined) objectAt(data, 'mqtt').port = o.mqttPort;
+  if (o.httpsPort !== undefined) objectAt(data, 'https').port = o.httpsPort;
+  if (o.logLevel !== undefined) objectAt(data, 'log').level = o.logLevel;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value as object)) deepFreeze(v);
+  }
+  return value;
+}
+
+/**
+ * Loads and validates the configuration. Errors: FH_CONFIG_UNREADABLE (missing file, YAML/JSON
+ * syntax), FH_CONFIG_INVALID listing every error as `path: problem`, separated by `; `.
+ */
+export function loadHubConfig(options: LoadHubConfigOptions): HubConfig {
+  const cwd = options.cwd ?? process.cwd();
+  const file = options.file === undefined ? undefined : resolve(cwd, options.file);
+  const data = file === undefined ? {} : readConfigFile(file);
+  if (file !== undefined) resolvePathsFrom(dirname(file), data);
+  applyOverrides(data, options.overrides ?? {}, cwd);
+
+  const validate = validatorFor(options.role);
+  const errors = validate(data) ? [] : formatSchemaErrors(validate.errors ?? []);
+  const config = data as unknown as HubConfig & { mqtt: { port: number }; https: { port: number } };
+  if (errors.length === 0 && config.mqtt.port !== 0 && config.mqtt.port === config.https.port) {
+    errors.push(`/https/port: must differ from /mqtt/port (both ${config.https.port})`);
+  }
+  if (errors.length > 0) {
+    const where = file === undefined ? 'invalid configuration' : `invalid config ${file}`;
+    // One line (the CLI prints errors on one line), every error with its path.
+    throw new RuntimeError('FH_CONFIG_INVALID', `${where}: ${errors.join('; ')}`);
+  }
+  (data as { dataDir: string }).dataDir = resolve(cwd, config.dataDir);
+  return deepFreeze(config);
+}
