@@ -1,0 +1,102 @@
+// The scenarios. mqtt-ingest: N device connections publish QoS 1 telemetry, each keeping
+// `window` messages in flight, so the rate is what the broker's acknowledgements allow.
+// mqtt-connections: resident memory of the broker as idle device connections grow, one figure
+// per step, to show memory stays bounded per connection.
+import { availableParallelism } from 'node:os';
+import { LoadGenerator } from './loadgen.mjs';
+import { cpuMs, machineBusyMs, percentile, round, sleep, statusMB } from './measure.mjs';
+
+export async function runIngest(start, opts) {
+  const broker = await start();
+  let gen;
+  try {
+    const devices = await broker.devices(opts.connections, 'ingest');
+    gen = new LoadGenerator(2);
+    await gen.connect(broker.target, devices);
+    opts.progress(`${broker.name}: ${devices.length} connected, warming up ${opts.warmupS} s`);
+    await gen.startPublishing(opts.window, opts.payloadBytes);
+    await sleep(opts.warmupS * 1000);
+
+    const genCpu0 = await gen.mark();
+    const brokerCpu0 = cpuMs(broker.pid);
+    const machine0 = machineBusyMs();
+    const t0 = performance.now();
+    await sleep(opts.durationS * 1000);
+    const brokerCpu1 = cpuMs(broker.pid);
+    const machine1 = machineBusyMs();
+    const stats = await gen.stop();
+    const durationS = (performance.now() - t0) / 1000;
+
+    if (stats.errorCount > 0) {
+      throw new Error(`${stats.errorCount} generator errors, e.g. ${stats.errors.slice(0, 3).join('; ')}`);
+    }
+    if (stats.acked === 0) throw new Error('no message was acknowledged');
+    // A target that can count what it stored (fieldhub) must hold at least what it acknowledged.
+    const stored = broker.storedCount ? await broker.storedCount() : undefined;
+    if (stored !== undefined && stored < stats.ackedTotal) {
+      throw new Error(`${broker.name} acknowledged ${stats.ackedTotal} messages but stores only ${stored}`);
+    }
+    const kMsg = stats.acked / 1000;
+    return {
+      connections: devices.length,
+      payloadBytes: opts.payloadBytes,
+      qos: 1,
+      window: opts.window,
+      messages: stats.acked,
+      durationS: round(durationS, 2),
+      msgPerS: Math.round(stats.acked / durationS),
+      p50Ms: round(percentile(stats.hist, 50), 3),
+      p99Ms: round(percentile(stats.hist, 99), 3),
+      peakRssMB: statusMB(broker.pid, 'VmHWM'),
+      idleRssMB: broker.idleRssMB,
+      cpuMsPerKMsg: round((brokerCpu1 - brokerCpu0) / kMsg, 1),
+      generatorCpuMsPerKMsg: round((stats.cpuEnd - genCpu0) / kMsg, 1),
+      // CPU used by everything else on the machine during the window (other users' jobs): when
+      // high, the figures above are disturbed.
+      otherCpuPct: round(Math.max(0, (machine1 - machine0) - (brokerCpu1 - brokerCpu0) - (stats.cpuEnd - genCpu0)) /
+        (durationS * 10 * availableParallelism()), 1),
+      ...(stored !== undefined ? { storedMessages: stored } : {}),
+    };
+  } catch (err) {
+    if (broker.logTail) opts.progress(`${broker.name} log tail:\n${broker.logTail()}`);
+    throw err;
+  } finally {
+    if (gen) await gen.close();
+    await broker.stop();
+  }
+}
+
+export async function* runConnections(start, opts) {
+  const broker = await start();
+  const max = Math.max(...opts.steps);
+  let gen;
+  try {
+    const devices = await broker.devices(max, 'idle');
+    // The registry holding `max` devices is not connection memory: the baseline is taken after it.
+    const baseRssMB = statusMB(broker.pid, 'VmRSS');
+    gen = new LoadGenerator(2);
+    let connected = 0;
+    for (const step of opts.steps) {
+      await gen.connect(broker.target, devices.slice(connected, step), 25);
+      connected = step;
+      // Let TLS buffers and the first keepalive bookkeeping settle before reading RSS.
+      await sleep(1500);
+      const rssMB = statusMB(broker.pid, 'VmRSS');
+      opts.progress(`${broker.name}: ${connected} idle connections, RSS ${rssMB} MB`);
+      yield {
+        connections: connected,
+        rssMB,
+        idleRssMB: broker.idleRssMB,
+        baseRssMB,
+        perConnectionKB: Math.round(((rssMB - baseRssMB) * 1024) / connected),
+        peakRssMB: statusMB(broker.pid, 'VmHWM'),
+      };
+    }
+  } catch (err) {
+    if (broker.logTail) opts.progress(`${broker.name} log tail:\n${broker.logTail()}`);
+    throw err;
+  } finally {
+    if (gen) await gen.close();
+    await broker.stop();
+  }
+}
