@@ -1,7 +1,8 @@
 /**
  * Device-to-cloud telemetry: size check, per-identity throttle, hub stamps, a monotonic sequence
  * number, a durable write (group commit), then the onAppend listeners. Messages live in the
- * `telemetry` sublevel keyed by seqKey(seq), and a periodic sweep drops those past retention.
+ * `telemetry` sublevel in segments (telemetry-segment.ts) keyed by the seq of their first
+ * message, and a periodic sweep drops segments past retention.
  */
 import { HubError } from '../errors.js';
 import { decodeJson, encodeJson, parseSeqKey, seqKey, type Store } from '../store/store.js';
@@ -12,6 +13,7 @@ import { describe, identityKey } from './ids.js';
 import type { Presence } from './presence.js';
 import type { Registry } from './registry.js';
 import { decodeTelemetry, encodeTelemetry, enqueuedMsOf, messageSize } from './telemetry-codec.js';
+import { decodeSegment, segmentCount, SegmentWriter } from './telemetry-segment.js';
 import { KeyedThrottle } from './throttle.js';
 import type { IdentityRef, Message, StoredTelemetry, SystemProperties } from './types.js';
 import type { WriteFn } from './write.js';
@@ -20,7 +22,7 @@ import type { WriteFn } from './write.js';
 const SEQ_FLOOR_KEY = 'telemetry-last-seq';
 /** How often retention runs, ms (or the retention itself when shorter). */
 export const RETENTION_SWEEP_MS = 60_000;
-/** Entries examined per sweep step (bounded memory while deleting a large backlog). */
+/** Segments examined per sweep step (bounded memory while deleting a large backlog). */
 const SWEEP_CHUNK = 1000;
 
 export interface TelemetryDeps {
@@ -42,9 +44,12 @@ export class Telemetry implements TelemetryService {
   private sweepTimer: TimerHandle | undefined;
   private stopped = false;
   private sweeping = false;
+  private readonly segments: SegmentWriter;
 
   private constructor(private readonly deps: TelemetryDeps) {
     this.throttle = new KeyedThrottle(deps.clock, deps.limits.telemetryPerSecond);
+    this.segments = new SegmentWriter((first, value) =>
+      deps.write([{ type: 'put', key: seqKey(first), value, sublevel: deps.telemetry }]));
   }
 
   /**
@@ -53,7 +58,9 @@ export class Telemetry implements TelemetryService {
    */
   static async load(deps: TelemetryDeps): Promise<Telemetry> {
     const telemetry = new Telemetry(deps);
-    for await (const key of deps.telemetry.keys({ reverse: true, limit: 1 })) telemetry.seq = parseSeqKey(key);
+    for await (const [key, value] of deps.telemetry.iterate({ reverse: true, limit: 1 })) {
+      telemetry.seq = parseSeqKey(key) + segmentCount(value) - 1;
+    }
     const floor = await deps.meta.get(SEQ_FLOOR_KEY);
     if (floor !== undefined) telemetry.seq = Math.max(telemetry.seq, decodeJson<number>(floor));
     return telemetry;
@@ -78,7 +85,7 @@ export class Telemetry implements TelemetryService {
     // Assigned before the write, synchronously: key order is arrival order even in one batch.
     const seq = ++this.seq;
     const value = encodeTelemetry(now, ref.deviceId, ref.moduleId, stamped);
-    await this.deps.write([{ type: 'put', key: seqKey(seq), value, sublevel: this.deps.telemetry }]);
+    await this.segments.append(seq, value);
     this.deps.presence.touch(ref, now);
     const stored: StoredTelemetry = { seq, deviceId: ref.deviceId, message: stamped };
     if (ref.moduleId !== undefined) stored.moduleId = ref.moduleId;
@@ -93,15 +100,24 @@ export class Telemetry implements TelemetryService {
   }
 
   async *read(options: { afterSeq?: number; deviceId?: string; limit?: number } = {}): AsyncIterableIterator<StoredTelemetry> {
-    const range = options.afterSeq !== undefined && options.afterSeq >= 0 ? { gt: seqKey(Math.floor(options.afterSeq)) } : {};
+    const after = options.afterSeq !== undefined && options.afterSeq >= 0 ? Math.floor(options.afterSeq) : 0;
     const limit = options.limit !== undefined && options.limit >= 0 ? options.limit : Infinity;
     if (limit === 0) return;
+    // Start at the segment holding seq after+1: the last segment whose first seq is <= after+1.
+    let start: string | undefined;
+    for await (const key of this.deps.telemetry.keys({ lte: seqKey(after + 1), reverse: true, limit: 1 })) start = key;
     let n = 0;
-    for await (const [key, value] of this.deps.telemetry.iterate(range)) {
-      const stored = decodeTelemetry(parseSeqKey(key), value);
-      if (options.deviceId !== undefined && stored.deviceId !== options.deviceId) continue;
-      yield stored;
-      if (++n >= limit) return;
+    for await (const [key, value] of this.deps.telemetry.iterate(start === undefined ? {} : { gte: start })) {
+      const first = parseSeqKey(key);
+      const records = decodeSegment(value);
+      for (let i = 0; i < records.length; i++) {
+        const seq = first + i;
+        if (seq <= after) continue;
+        const stored = decodeTelemetry(seq, records[i] as Uint8Array);
+        if (options.deviceId !== undefined && stored.deviceId !== options.deviceId) continue;
+        yield stored;
+        if (++n >= limit) return;
+      }
     }
   }
 
@@ -135,8 +151,9 @@ export class Telemetry implements TelemetryService {
   }
 
   /**
-   * Deletes messages enqueued more than telemetryRetentionMs ago; returns how many. Keys are in
-   * seq order, which is enqueue order, so it stops at the first message still kept.
+   * Deletes segments whose newest message was enqueued more than telemetryRetentionMs ago; returns
+   * how many messages. Keys are in seq order, which is enqueue order, so it stops at the first
+   * segment still (partly) kept.
    */
   async sweep(): Promise<number> {
     if (this.sweeping) return 0;
@@ -147,11 +164,15 @@ export class Telemetry implements TelemetryService {
       for (;;) {
         let lastExpired: string | undefined;
         let expired = 0;
+        let segments = 0;
         let more = false;
         for await (const [key, value] of this.deps.telemetry.iterate({ limit: SWEEP_CHUNK })) {
-          if (enqueuedMsOf(value) >= cutoff) break;
+          const records = decodeSegment(value);
+          const newest = records[records.length - 1];
+          if (newest !== undefined && enqueuedMsOf(newest) >= cutoff) break;
           lastExpired = key;
-          if (++expired === SWEEP_CHUNK) more = true;
+          expired += records.length;
+          if (++segments === SWEEP_CHUNK) more = true;
         }
         if (lastExpired === undefined) return deleted;
         // Remember the seq first: if this empties the store, a restart must not start over at 1.
