@@ -130,8 +130,17 @@ export interface AuthService {
    * FH_AUTH_DISABLED, FH_AUTH_WRONG_METHOD.
    */
   verifySas(token: string): Promise<Principal>;
-  /** Verifies an X.509 client certificate thumbprint (SHA-1 or SHA-256 hex) for the identity. */
-  verifyX509(ref: IdentityRef, thumbprints: { sha1: string; sha256: string }): Promise<Principal>;
+  /**
+   * Verifies an X.509 client certificate for the identity. `selfSigned` identities: a thumbprint
+   * (SHA-1 or SHA-256 hex) must match. `certificateAuthority` identities: the head must report that
+   * TLS verified the chain against the hub CA (`chainVerified`) and, for a device, the subject CN
+   * must be the device id; without that certificate information the identity is refused.
+   */
+  verifyX509(
+    ref: IdentityRef,
+    thumbprints: { sha1: string; sha256: string },
+    certificate?: { chainVerified: boolean; subjectCn?: string },
+  ): Promise<Principal>;
   /**
    * Checks that `principal` may act on `resource` (a path like `/devices/d1/messages/events` or
    * `/devices` or `/twins/d1`) with `permission`. Throws FH_AUTH_SCOPE or FH_AUTH_PERMISSION.
@@ -187,7 +196,10 @@ export interface TelemetryService {
   read(options?: { afterSeq?: number; deviceId?: string; limit?: number }): AsyncIterableIterator<StoredTelemetry>;
   /** Called for each message after it is durable; returns an unsubscribe function. */
   onAppend(listener: (message: StoredTelemetry) => void): () => void;
-  /** The highest sequence number stored so far (0 when none). */
+  /**
+   * The highest sequence number assigned so far (0 when none). A write that failed leaves its seq
+   * unused, so readers may see gaps but never a reused number.
+   */
   lastSeq(): number;
 }
 

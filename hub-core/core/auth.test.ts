@@ -105,6 +105,18 @@ describe('auth: verifyX509', () => {
     await hub.registry.updateDevice({ deviceId: 'x', status: 'disabled' });
     expect(await codeOf(hub.auth.verifyX509({ deviceId: 'x' }, { sha1, sha256 }))).toBe('FH_AUTH_DISABLED');
   });
+
+  it('accepts a certificateAuthority identity only with a verified chain and its own subject CN', async () => {
+    const { hub } = await createTestHub();
+    const prints = { sha1: 'ab'.repeat(20), sha256: 'cd'.repeat(32) };
+    await hub.registry.createDevice({ deviceId: 'ca-dev', authentication: { type: 'certificateAuthority' } });
+    const ok = await hub.auth.verifyX509({ deviceId: 'ca-dev' }, prints, { chainVerified: true, subjectCn: 'ca-dev' });
+    expect(ok).toEqual({ kind: 'device', deviceId: 'ca-dev', authType: 'certificateAuthority' });
+    // No certificate information (a head that skipped the check), an unverified chain, another CN.
+    expect(await codeOf(hub.auth.verifyX509({ deviceId: 'ca-dev' }, prints))).toBe('FH_AUTH_BAD_SIGNATURE');
+    expect(await codeOf(hub.auth.verifyX509({ deviceId: 'ca-dev' }, prints, { chainVerified: false, subjectCn: 'ca-dev' }))).toBe('FH_AUTH_BAD_SIGNATURE');
+    expect(await codeOf(hub.auth.verifyX509({ deviceId: 'ca-dev' }, prints, { chainVerified: true, subjectCn: 'other' }))).toBe('FH_AUTH_BAD_SIGNATURE');
+  });
 });
 
 describe('auth: authorize', () => {

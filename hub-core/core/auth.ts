@@ -101,7 +101,11 @@ export class Auth implements AuthService {
    * accepted as they are: the head has already verified the chain to the hub CA and that the
    * subject CN is the device id (the core never sees certificates).
    */
-  async verifyX509(ref: IdentityRef, thumbprints: { sha1: string; sha256: string }): Promise<Principal> {
+  async verifyX509(
+    ref: IdentityRef,
+    thumbprints: { sha1: string; sha256: string },
+    certificate?: { chainVerified: boolean; subjectCn?: string },
+  ): Promise<Principal> {
     const info = this.deps.registry.identity(ref);
     if (info === undefined) throw new HubError('FH_AUTH_UNKNOWN_IDENTITY', 'unknown device or module');
     const auth = info.authentication;
@@ -110,7 +114,15 @@ export class Auth implements AuthService {
       const known = [auth.x509Thumbprint?.primaryThumbprint, auth.x509Thumbprint?.secondaryThumbprint]
         .filter((t): t is string => typeof t === 'string' && t !== '').map(normalizeThumbprint);
       if (!offered.some((t) => known.includes(t))) throw new HubError('FH_AUTH_BAD_SIGNATURE', 'the certificate thumbprint does not match');
-    } else if (auth.type !== 'certificateAuthority') {
+    } else if (auth.type === 'certificateAuthority') {
+      // The thumbprint says nothing here: only a chain to the hub CA and the subject name do.
+      // Refusing without that information keeps a head that forgot the check from letting any
+      // self-signed certificate in.
+      if (certificate?.chainVerified !== true) throw new HubError('FH_AUTH_BAD_SIGNATURE', 'the client certificate is not signed by the hub CA');
+      if (ref.moduleId === undefined && certificate.subjectCn !== ref.deviceId) {
+        throw new HubError('FH_AUTH_BAD_SIGNATURE', 'the client certificate subject CN is not the device id');
+      }
+    } else {
       throw new HubError('FH_AUTH_WRONG_METHOD', 'the identity does not use X.509 certificates');
     }
     if (!info.enabled) throw new HubError('FH_AUTH_DISABLED', 'the identity is disabled');

@@ -159,6 +159,7 @@ export interface MethodRequest {
 /** A cloud-to-device message handed to a device, with the lock token that settles it. */
 export interface C2dDelivery {
   lockToken: string;
+  /** Earlier deliveries that were not completed: 0 on the first delivery, 1 on the first redelivery. */
   deliveryCount: number;
   enqueuedTime: string;
   message: Message;

@@ -45,8 +45,11 @@ export async function handleConnect(conn: Connection, packet: IConnectPacket): P
       if (cert === null || cert.raw === undefined) {
         throw new HubError('FH_AUTH_MISSING', 'no password and no client certificate');
       }
-      principal = await core.auth.verifyX509(ref, thumbprints(cert.raw));
-      checkCaSigned(conn, principal, ref, cert.subject?.CN);
+      const cn = cert.subject?.CN;
+      principal = await core.auth.verifyX509(ref, thumbprints(cert.raw), {
+        chainVerified: conn.socket.authorized === true,
+        ...(typeof cn === 'string' ? { subjectCn: cn } : {}),
+      });
     }
     checkPrincipal(conn, principal, ref);
   } catch (err) {
@@ -114,19 +117,6 @@ function checkPrincipal(conn: Connection, principal: Principal, ref: IdentityRef
     return;
   }
   conn.ctx.core.auth.authorize(principal, 'DeviceConnect', identityResource(ref));
-}
-
-/**
- * The core accepts any certificate for a `certificateAuthority` identity (it sees thumbprints
- * only), so the chain check is ours: the TLS layer verified it against the hub CA
- * (`socket.authorized`), and for a device the subject CN must be the device id, as in IoT Hub.
- */
-function checkCaSigned(conn: Connection, principal: Principal, ref: IdentityRef, cn: string | string[] | undefined): void {
-  if (principal.kind !== 'device' || principal.authType !== 'certificateAuthority') return;
-  if (!conn.socket.authorized) throw new HubError('FH_AUTH_BAD_SIGNATURE', 'the client certificate is not signed by the hub CA');
-  if (ref.moduleId === undefined && cn !== ref.deviceId) {
-    throw new HubError('FH_AUTH_BAD_SIGNATURE', 'the client certificate subject CN is not the device id');
-  }
 }
 
 /** Sends a refusing CONNACK, logs it with its code, and closes [MQTT-3.2.2-5]. */
