@@ -6,7 +6,6 @@
 import { createServer, type Server } from 'node:https';
 import type { Socket } from 'node:net';
 import { HubError } from '../../errors.js';
-import { childLogger } from '../../log.js';
 import type { HeadOptions, ProtocolHead } from '../head.js';
 import { createDispatcher } from './dispatch.js';
 import { errorBody, resolveError } from './error-map.js';
@@ -45,7 +44,8 @@ function parserErrorBytes(code: string | undefined): string {
 
 /** Creates the HTTPS head (name `https`). Nothing listens until start(). */
 export function createHttpsHead(options: HttpsHeadOptions): ProtocolHead {
-  const logger = childLogger(options.logger, 'hub:https');
+  // The server already names this logger (fieldhub:heads:https); a second child would repeat `ns`.
+  const logger = options.logger;
   const router = new Router().add(...serviceRoutes, ...(options.extraRoutes ?? []));
   const dispatcher = createDispatcher({
     core: options.core, router, logger, maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
