@@ -95,6 +95,11 @@ export async function startFieldhub() {
     pid: child.pid,
     target: { host: HOST, port: ports.mqtt, ca, clean: false, keepalive: 180 },
     idleRssMB,
+    engine: `fieldhub ${JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version}`,
+    // The telemetry is written to the hub's LevelDB store before the PUBACK (checked below by
+    // storedCount); durability `process`: it survives a crash of the hub, not of the machine.
+    durableBeforeAck: true,
+    persistence: 'LevelDB, stored before PUBACK (durability process: no fsync)',
     async devices(n, prefix = 'bench') {
       const ids = Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
       let next = 0;

@@ -1,27 +1,11 @@
 // mosquitto as the reference broker: persistence on, one TLS listener with a certificate from a
 // throw-away openssl CA, anonymous clients (it ignores the SAS passwords the generator sends).
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { makeCerts } from './certs.mjs';
 import { freePort, statusMB, waitForPort, waitExit } from './measure.mjs';
-
-function openssl(args, cwd) {
-  execFileSync('openssl', args, { cwd, stdio: 'pipe' });
-}
-
-/** A CA and a server certificate for 127.0.0.1/localhost in `dir`; returns the CA PEM. */
-function makeCerts(dir) {
-  openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'ca.key',
-    '-out', 'ca.crt', '-days', '2', '-subj', '/CN=bench-ca'], dir);
-  openssl(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'server.key',
-    '-out', 'server.csr', '-subj', '/CN=localhost'], dir);
-  writeFileSync(join(dir, 'san.ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\n' +
-    'keyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n');
-  openssl(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial',
-    '-out', 'server.crt', '-days', '2', '-extfile', 'san.ext'], dir);
-  return readFileSync(join(dir, 'ca.crt'), 'utf8');
-}
 
 /** The mosquitto binary: PATH first, then /usr/sbin (Debian's place, missing from many users' PATH). */
 function findMosquitto() {
@@ -35,10 +19,17 @@ function findMosquitto() {
   throw new Error('mosquitto is not installed: apt-get install -y --no-install-recommends mosquitto');
 }
 
+/** "mosquitto 2.0.11" from the first line of `mosquitto -h` (which exits non-zero). */
+function mosquittoVersion(bin) {
+  const r = spawnSync(bin, ['-h'], { encoding: 'utf8', timeout: 5000 });
+  const m = /mosquitto version (\S+)/.exec(`${r.stdout ?? ''}${r.stderr ?? ''}`);
+  return m ? `mosquitto ${m[1]}` : 'mosquitto';
+}
+
 export async function startMosquitto() {
   const bin = findMosquitto();
   const dir = mkdtempSync(join(tmpdir(), 'bench-mosq-'));
-  const ca = makeCerts(dir);
+  const { ca } = makeCerts(dir);
   const port = await freePort();
   // `user root`: mosquitto would otherwise drop to user "mosquitto", which cannot read the key or
   // write the persistence folder in our root-owned temp dir. autosave_interval stays at its default.
@@ -65,6 +56,10 @@ export async function startMosquitto() {
     pid: child.pid,
     target: { host: '127.0.0.1', port, ca, clean: false, keepalive: 180 },
     idleRssMB: statusMB(child.pid, 'VmRSS'),
+    engine: mosquittoVersion(bin),
+    // mosquitto sends the PUBACK at once and writes its store only every autosave_interval.
+    durableBeforeAck: false,
+    persistence: 'persistence true: PUBACK at once, store saved every autosave_interval (1800 s) and on exit',
     /** Every client may publish anywhere: the generator's ids and passwords are only carried along. */
     devices(n, prefix = 'bench') {
       return Array.from({ length: n }, (_, i) => {

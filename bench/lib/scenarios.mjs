@@ -38,6 +38,9 @@ export async function runIngest(start, opts) {
     }
     const kMsg = stats.acked / 1000;
     return {
+      engine: broker.engine,
+      durableBeforeAck: broker.durableBeforeAck,
+      persistence: broker.persistence,
       connections: devices.length,
       payloadBytes: opts.payloadBytes,
       qos: 1,
@@ -84,6 +87,7 @@ export async function* runConnections(start, opts) {
       const rssMB = statusMB(broker.pid, 'VmRSS');
       opts.progress(`${broker.name}: ${connected} idle connections, RSS ${rssMB} MB`);
       yield {
+        engine: broker.engine,
         connections: connected,
         rssMB,
         idleRssMB: broker.idleRssMB,
