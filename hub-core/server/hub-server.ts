@@ -1,7 +1,8 @@
 /**
  * The hub server: the composition root of a running hub. It opens the store, creates the core,
  * makes sure the TLS material exists, starts the protocol heads in order (mqtt, https) and closes
- * everything in reverse (edgeHub's OrderedProtocolHead). Process concerns (signals, stdout, exit
+ * everything in reverse (edgeHub's OrderedProtocolHead). MQTT and AMQP over WebSockets ride on
+ * the HTTPS port through the WebSocket bridge. Process concerns (signals, stdout, exit
  * codes) belong to the CLI; this module only throws coded errors.
  */
 import { mkdirSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { HubError, isHubError } from '../errors.js';
 import type { HeadOptions, ProtocolHead } from '../heads/head.js';
 import { createHttpsHead } from '../heads/https/index.js';
 import { createMqttHead } from '../heads/mqtt/index.js';
+import { createWebSocketBridge, type StreamHead } from '../heads/ws/index.js';
 import { childLogger, type Logger } from '../log.js';
 import { LevelStore } from '../store/level.js';
 import type { Store } from '../store/store.js';
@@ -67,6 +69,11 @@ async function capped(step: string, fn: () => Promise<void>, log: Logger): Promi
   }
 }
 
+/** A head with `handle(stream)`: it can serve connections the WebSocket bridge accepted. */
+function isStreamHead(head: ProtocolHead): head is ProtocolHead & StreamHead {
+  return typeof (head as Partial<StreamHead>).handle === 'function';
+}
+
 async function openStore(dataDir: string): Promise<Store> {
   const location = join(dataDir, 'store');
   // The store holds device keys: only the owner may read it.
@@ -117,9 +124,12 @@ export async function startHubServer(config: HubServerConfig, logger: Logger): P
     });
     undo.push({ step: 'core', fn: () => core.close() });
 
+    // `/$iothub/websocket` upgrades on the HTTPS port go to the head of their subprotocol: every
+    // head that serves streams (mqtt, amqp) is registered with the bridge as it starts.
+    const bridge = createWebSocketBridge({ logger: childLogger(logger, 'heads:ws') });
     const heads: [ProtocolHead['name'], number, (o: HeadOptions) => ProtocolHead][] = [
       ['mqtt', config.mqtt.port, createMqttHead],
-      ['https', config.https.port, createHttpsHead],
+      ['https', config.https.port, (o) => createHttpsHead({ ...o, onUpgrade: (req, socket, head) => bridge.handleUpgrade(req, socket, head) })],
     ];
     const addresses: Record<string, { host: string; port: number }> = {};
     for (const [name, port, create] of heads) {
@@ -136,6 +146,9 @@ export async function startHubServer(config: HubServerConfig, logger: Logger): P
       }
       undo.push({ step: `${name} head`, fn: () => head.close() });
       addresses[name] = head.address();
+      if ((name === 'mqtt' || name === 'amqp') && isStreamHead(head)) bridge.serve(name, head);
+      // Closed before the HTTPS head (undo runs in reverse): its close() waits for upgraded sockets.
+      if (name === 'https') undo.push({ step: 'websocket bridge', fn: () => bridge.close() });
     }
 
     const owner = core.auth.policies().find((p) => p.keyName === 'iothubowner');

@@ -3,8 +3,10 @@
  * Client call) plus fieldhub's `/fieldhub/v1` extensions, on `node:https`. TLS 1.2 or later,
  * keep-alive (the SDK keeps one agent per client).
  */
+import type { IncomingMessage } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { HubError } from '../../errors.js';
 import type { HeadOptions, ProtocolHead } from '../head.js';
 import { createDispatcher } from './dispatch.js';
@@ -20,6 +22,12 @@ export interface HttpsHeadOptions extends HeadOptions {
   maxBodyBytes?: number;
   /** Extra routes (the device-side API, tests); same precedence rules as the built-in ones. */
   extraRoutes?: readonly RouteDef[];
+  /**
+   * Takes HTTP upgrade requests (the WebSocket bridge for `/$iothub/websocket`); it owns the
+   * socket from then on, and must close it before close() can finish (the server waits for
+   * every socket). Without it, Node answers an upgrade request like any other request.
+   */
+  onUpgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
 }
 
 /**
@@ -62,6 +70,7 @@ export function createHttpsHead(options: HttpsHeadOptions): ProtocolHead {
       keepAlive: true,
     }, dispatcher);
     srv.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+    if (options.onUpgrade !== undefined) srv.on('upgrade', options.onUpgrade);
     // Garbage or a failed handshake on one socket: drop that socket, nothing else.
     srv.on('tlsClientError', (err: Error, socket: Socket) => {
       logger.debug({ err: err.message, remote: socket.remoteAddress }, 'TLS handshake failed');

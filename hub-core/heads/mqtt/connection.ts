@@ -4,6 +4,7 @@
  * keepalive, backpressure and teardown. State: awaiting-connect → authenticating → connected →
  * closed. Kept small on purpose: a hub holds a thousand of these.
  */
+import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { parser as createParser, type Packet, type Parser } from 'mqtt-packet';
 import type { HubCoreApi, DeviceSession } from '../../core/api.js';
@@ -18,6 +19,13 @@ import type { MqttDeviceProxy } from './device-proxy.js';
 import type { SessionStore, Subscriptions } from './session-store.js';
 import type { TopicTable } from './topics.js';
 import { dispatchPacket } from './dispatch.js';
+
+/**
+ * What a connection reads and writes: a TLS socket from the head's own server, or any other
+ * duplex handed to the head's `handle()` (an MQTT-over-WebSocket stream). The TLS members are
+ * absent on the latter: it has no client certificate and no socket address of its own.
+ */
+export type MqttSocket = Duplex & Partial<Pick<TLSSocket, 'getPeerCertificate' | 'authorized' | 'remoteAddress' | 'remotePort'>>;
 
 /** Shared by every connection of one head. */
 export interface ConnectionContext {
@@ -83,7 +91,7 @@ export class Connection {
   private idleLimitMs: number;
 
   constructor(
-    readonly socket: TLSSocket,
+    readonly socket: MqttSocket,
     readonly ctx: ConnectionContext,
   ) {
     this.fields = { remote: `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}` };

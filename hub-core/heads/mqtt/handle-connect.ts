@@ -41,8 +41,11 @@ export async function handleConnect(conn: Connection, packet: IConnectPacket): P
       principal = await core.auth.verifySas(packet.password.toString('utf8'));
     } else {
       auth = 'x509';
-      const cert = conn.socket.getPeerCertificate(false);
-      if (cert === null || cert.raw === undefined) {
+      // A stream that is not a TLS socket (MQTT over WebSockets: the TLS belongs to the HTTPS
+      // head, which asks for no client certificate) has none: refused like a TLS client that
+      // presented none.
+      const cert = conn.socket.getPeerCertificate?.(false);
+      if (cert === undefined || cert === null || cert.raw === undefined) {
         throw new HubError('FH_AUTH_MISSING', 'no password and no client certificate');
       }
       const cn = cert.subject?.CN;

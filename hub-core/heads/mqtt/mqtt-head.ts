@@ -2,8 +2,10 @@
  * The MQTT head: a purpose-built IoT Hub MQTT endpoint over TLS on `mqtt-packet`, not a general
  * broker (no fan-out between clients, fixed topic families, sessions owned by identities).
  * TLS only: a plain TCP client fails the handshake and never reaches MQTT (wire contract §1).
+ * `handle()` serves MQTT on a stream someone else secured (MQTT over WebSockets on the HTTPS port).
  */
 import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { createServer, type Server, type TLSSocket } from 'node:tls';
 import { HubError } from '../../errors.js';
 import type { Logger } from '../../log.js';
@@ -28,15 +30,26 @@ const DEFAULT_MAX_PACKET = 256 * 1024 + 64 * 1024;
 /** A CONNECT carries a clientId, a username and a SAS token: a few hundred bytes. */
 const MAX_CONNECT = 16 * 1024;
 
-/**
- * Creates the MQTT head. `start()` listens (rejects FH_LISTEN_FAILED naming the port and errno),
- * `close()` stops listening and ends every connection.
- */
-export function createMqttHead(options: MqttHeadOptions): ProtocolHead {
-  return new MqttHead(options);
+/** The MQTT head, plus the entry point for streams it did not accept itself. */
+export interface MqttHead extends ProtocolHead {
+  readonly name: 'mqtt';
+  /**
+   * Serves MQTT on an already established byte stream (the payload of a WebSocket). The
+   * connection is an ordinary one (CONNECT timeout, SAS authentication, limits); a stream
+   * without TLS has no client certificate, so X.509 CONNECTs on it are refused (FH_AUTH_MISSING).
+   */
+  handle(socket: Duplex): void;
 }
 
-class MqttHead implements ProtocolHead {
+/**
+ * Creates the MQTT head. `start()` listens (rejects FH_LISTEN_FAILED naming the port and errno),
+ * `close()` stops listening and ends every connection, including those given to `handle()`.
+ */
+export function createMqttHead(options: MqttHeadOptions): MqttHead {
+  return new MqttHeadImpl(options);
+}
+
+class MqttHeadImpl implements MqttHead {
   readonly name = 'mqtt' as const;
   private readonly log: Logger;
   private readonly ctx: ConnectionContext;
@@ -97,11 +110,15 @@ class MqttHead implements ProtocolHead {
   }
 
   private accept(socket: TLSSocket): void {
+    socket.setNoDelay(true);
+    this.handle(socket);
+  }
+
+  handle(socket: Duplex): void {
     if (this.closing !== undefined) {
       socket.destroy();
       return;
     }
-    socket.setNoDelay(true);
     this.connections.add(new Connection(socket, this.ctx));
   }
 
@@ -112,8 +129,8 @@ class MqttHead implements ProtocolHead {
 
   private async shutdown(): Promise<void> {
     const server = this.server;
-    if (server === undefined) return;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // Streams given to handle() may exist without a listening server (a head never started).
+    const closed = server === undefined ? Promise.resolve() : new Promise<void>((resolve) => server.close(() => resolve()));
     for (const conn of [...this.connections]) conn.end('head closing');
     // Sockets still in the TLS handshake have no Connection yet; after a grace period for the
     // graceful ends above, whatever is left is cut (a silent peer must not hold close()).
