@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Checks what `npm test` needs from the machine before anything is built:
-//  - the Debian peers the tests run (mosquitto, mosquitto_pub, mosquitto_sub, openssl). When some
+//  - the Debian peers the tests run (mosquitto, mosquitto_pub, mosquitto_sub, openssl, and
+//    python3-qpid-proton as an independent AMQP 1.0 client). When some
 //    are missing and we are root with apt-get, they are installed (progress shown); otherwise this
 //    exits non-zero naming the packages and the command that installs them.
 //  - port 443: the azure-iothub tests run the hub on 443 (the SDK dials nothing else), which needs
@@ -10,13 +11,16 @@ import { accessSync, constants } from 'node:fs';
 import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 
+// `command`: an executable on the search path; `python`: a module Debian's /usr/bin/python3 imports
+// (the python3 first on PATH may be another build that cannot see Debian's packages).
 const PEERS = [
   { command: 'mosquitto', pkg: 'mosquitto' },
   { command: 'mosquitto_pub', pkg: 'mosquitto-clients' },
   { command: 'mosquitto_sub', pkg: 'mosquitto-clients' },
   { command: 'openssl', pkg: 'openssl' },
+  { python: 'proton', pkg: 'python3-qpid-proton' },
 ];
-const PACKAGES = ['mosquitto', 'mosquitto-clients', 'openssl'];
+const PACKAGES = [...new Set(PEERS.map((p) => p.pkg))];
 const INSTALL = `apt-get update && apt-get install -y --no-install-recommends ${PACKAGES.join(' ')}`;
 
 // mosquitto lives in /usr/sbin, which a normal user's PATH often lacks.
@@ -32,7 +36,12 @@ function which(command) {
   return undefined;
 }
 
-const missingPeers = () => PEERS.filter((p) => which(p.command) === undefined);
+function present(peer) {
+  if (peer.command !== undefined) return which(peer.command) !== undefined;
+  return spawnSync('/usr/bin/python3', ['-c', `import ${peer.python}`], { stdio: 'ignore' }).status === 0;
+}
+const label = (peer) => peer.command ?? `python module ${peer.python} (/usr/bin/python3)`;
+const missingPeers = () => PEERS.filter((p) => !present(p));
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
 function run(command, args) {
@@ -47,7 +56,7 @@ function run(command, args) {
 let missing = missingPeers();
 if (missing.length > 0) {
   const pkgs = [...new Set(missing.map((p) => p.pkg))];
-  const names = missing.map((p) => p.command).join(', ');
+  const names = missing.map(label).join(', ');
   if (isRoot && which('apt-get')) {
     process.stderr.write(`check-peers: missing ${names}; installing ${pkgs.join(' ')} with apt-get\n`);
     run('apt-get', ['update']);
@@ -56,7 +65,7 @@ if (missing.length > 0) {
   }
   if (missing.length > 0) {
     process.stderr.write(
-      `check-peers: the tests need ${missing.map((p) => p.command).join(', ')} (Debian packages: ${pkgs.join(' ')}).\n` +
+      `check-peers: the tests need ${missing.map(label).join(', ')} (Debian packages: ${pkgs.join(' ')}).\n` +
       `  Install them as root:  sudo sh -c '${INSTALL}'\n` +
       (isRoot ? '  (apt-get is not available here: install them with your package manager)\n' : ''));
     process.exit(1);
@@ -80,4 +89,4 @@ if (bind443 === 'EACCES' || bind443 === 'EPERM') {
   process.exit(1);
 }
 
-process.stdout.write(`check-peers: ok (${PEERS.map((p) => p.command).join(', ')}; port 443 bindable)\n`);
+process.stdout.write(`check-peers: ok (${PEERS.map(label).join(', ')}; port 443 bindable)\n`);
