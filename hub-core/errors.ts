@@ -54,6 +54,12 @@ export const HubErrorCodes = {
   FH_CERT_INVALID: 'A certificate or key could not be read or does not match.',
   FH_LISTEN_FAILED: 'A protocol head could not listen on its port.',
   FH_INTERNAL: 'An unexpected internal error.',
+  FH_FILE_DISABLED: 'File upload is not configured on this hub (it has no upload folder).',
+  FH_FILE_TOO_MANY_UPLOADS: 'The device already has the maximum number of file uploads in progress (10).',
+  FH_FILE_UPLOAD_UNKNOWN: 'No file upload with that correlation id is in progress for the device.',
+  FH_FILE_SAS_INVALID: 'The blob SAS token is missing, altered, expired, or for another blob.',
+  FH_FILE_TOO_LARGE: 'The file exceeds the upload size limit.',
+  FH_FILE_QUOTA: 'Storing the file would exceed the upload folder quota.',
 } as const;
 
 export type HubErrorCode = keyof typeof HubErrorCodes;

@@ -15,6 +15,7 @@ import { Background } from './background.js';
 import { C2d } from './c2d.js';
 import { MAX_C2D_TTL_MS } from './c2d-records.js';
 import { systemClock } from './clock.js';
+import { Files } from './files.js';
 import { Methods } from './methods.js';
 import { Presence } from './presence.js';
 import { Queries } from './query-service.js';
@@ -61,11 +62,12 @@ export class HubCore implements HubCoreApi {
   readonly c2d: C2d;
   readonly telemetry: Telemetry;
   readonly query: Queries;
+  readonly files: Files;
   private readonly events = new EventEmitter();
   private closing: Promise<void> | undefined;
 
   private constructor(
-    parts: Pick<HubCore, 'hostName' | 'limits' | 'registry' | 'auth' | 'twins' | 'methods' | 'c2d' | 'telemetry' | 'query'>,
+    parts: Pick<HubCore, 'hostName' | 'limits' | 'registry' | 'auth' | 'twins' | 'methods' | 'c2d' | 'telemetry' | 'query' | 'files'>,
     private readonly sessions: SessionTable,
     private readonly background: Background,
     private readonly committer: GroupCommitter,
@@ -79,6 +81,7 @@ export class HubCore implements HubCoreApi {
     this.c2d = parts.c2d;
     this.telemetry = parts.telemetry;
     this.query = parts.query;
+    this.files = parts.files;
   }
 
   /**
@@ -129,13 +132,14 @@ export class HubCore implements HubCoreApi {
     const telemetry = await Telemetry.load({
       telemetry: core.sublevel('telemetry'), meta: core.sublevel('meta'), write, clock, limits, registry, presence, background,
     });
+    const files = await Files.open(clock, options.files);
     const methods = new Methods({ clock, limits, registry, presence, session: (ref) => table.get(ref) });
     registry.addLifecycle(twins);
     registry.addLifecycle(c2d);
     table.bind(sessionServices(telemetry, twins, methods, c2d));
 
     const hub = new HubCore(
-      { hostName: options.hostName, limits, registry, auth, twins, methods, c2d, telemetry, query: new Queries(twins) },
+      { hostName: options.hostName, limits, registry, auth, twins, methods, c2d, telemetry, query: new Queries(twins), files },
       table, background, committer,
     );
     // Events are emitted by the table through `emitter`; the hub re-exposes them typed.

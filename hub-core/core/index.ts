@@ -13,6 +13,7 @@ export { PUSH_WINDOW, C2D_EXPIRY_SWEEP_MS } from './c2d.js';
 export { MAX_C2D_TTL_MS } from './c2d-records.js';
 export { METHOD_RESPONSE_TIMEOUT, METHOD_CONNECT_TIMEOUT } from './methods.js';
 export { RETENTION_SWEEP_MS } from './telemetry.js';
+export { DEFAULT_FILE_UPLOAD, MAX_ACTIVE_UPLOADS, UPLOAD_CONTAINER } from './files.js';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './query-service.js';
 export { identityKey, identityPath, isValidId } from './ids.js';
 export { unquoteEtag } from './registry-records.js';
@@ -25,6 +26,7 @@ export type { Methods } from './methods.js';
 export type { C2d } from './c2d.js';
 export type { Telemetry } from './telemetry.js';
 export type { Queries } from './query-service.js';
+export type { Files } from './files.js';
 export {
   signSas, parseSasToken, verifySasSignature, parseResourceUri, scopeCovers, generateSasKey, deviceResourceUri,
   connectionString, parseConnectionString, encodeUriComponentStrict, type ParsedSas, type ResourceUri,

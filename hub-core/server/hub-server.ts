@@ -7,7 +7,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { HubCoreApi, HubLimits } from '../core/api.js';
+import type { FileUploadOptions, HubCoreApi, HubLimits } from '../core/api.js';
 import { HubCore } from '../core/hub.js';
 import { connectionString } from '../core/sas.js';
 import { HubError, isHubError } from '../errors.js';
@@ -31,6 +31,8 @@ export interface HubServerConfig {
   readonly https: { readonly port: number };
   readonly durability?: 'process' | 'power';
   readonly limits?: Partial<HubLimits>;
+  /** File upload; the blob folder defaults to `{dataDir}/uploads`. */
+  readonly fileUpload?: Readonly<Partial<FileUploadOptions>>;
   readonly tls?: {
     readonly caCertFile?: string;
     readonly caKeyFile?: string;
@@ -121,6 +123,7 @@ export async function startHubServer(config: HubServerConfig, logger: Logger): P
 
     const core = await HubCore.create({
       store, hostName: config.hostName, durability: config.durability ?? 'process', limits: config.limits ?? {},
+      files: { ...config.fileUpload, dir: resolve(dataDir, config.fileUpload?.dir ?? 'uploads') },
     });
     undo.push({ step: 'core', fn: () => core.close() });
 

@@ -43,6 +43,18 @@ export interface HubConfig {
     readonly telemetryPerSecond: number;
     readonly telemetryRetentionMs: number;
   };
+  /** File upload (HTTPS device API): where blobs are stored, size limits, notifications. */
+  readonly fileUpload: {
+    /** Absolute blob folder; absent = `{dataDir}/uploads`. */
+    readonly dir?: string;
+    readonly maxFileBytes: number;
+    /** Bytes the folder may hold (stored files plus uploads in progress). */
+    readonly quotaBytes: number;
+    /** Lifetime of a blob SAS token and its correlation id, seconds. */
+    readonly sasTtlS: number;
+    /** Emit file notifications (AMQP `/messages/serviceBound/filenotifications`). */
+    readonly notifications: boolean;
+  };
   readonly tls: {
     readonly caCertFile?: string;
     readonly caKeyFile?: string;
@@ -91,6 +103,13 @@ export function hubConfigSchema(role: HubRole): object {
         maxMethodPayloadBytes: int(131_072, 1),
         telemetryPerSecond: int(0, 0),
         telemetryRetentionMs: int(86_400_000, 0),
+      }),
+      fileUpload: section({
+        dir: file,
+        maxFileBytes: int(268_435_456, 1),
+        quotaBytes: int(1_073_741_824, 1),
+        sasTtlS: int(3600, 60, 86_400),
+        notifications: { type: 'boolean', default: true },
       }),
       tls: section({
         caCertFile: file,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../../hub-core/index.js';
+import { DEFAULT_FILE_UPLOAD } from '../../hub-core/core/index.js';
 import { isRuntimeError } from '../errors.js';
 import { loadHubConfig } from './hub-config.js';
 
@@ -47,6 +48,18 @@ describe('loadHubConfig', () => {
     const example = loadHubConfig({ role: 'hub', file: fileURLToPath(new URL('../../deploy/config/hub.example.yaml', import.meta.url)) });
     expect({ ...example, dataDir: c.dataDir }).toEqual({ ...c });
     expect(example.dataDir).toBe(fileURLToPath(new URL('../../deploy/config/hub-data', import.meta.url)));
+  });
+
+  it('fills fileUpload with the hub core\u2019s defaults and resolves its folder against the file', () => {
+    const c = loadHubConfig({ role: 'hub', cwd: dir });
+    const { dir: uploadDir, ...rest } = c.fileUpload;
+    expect(uploadDir).toBeUndefined();
+    expect(rest).toEqual(DEFAULT_FILE_UPLOAD);
+    const f = loadHubConfig({ role: 'hub', file: configFile('fileUpload: {dir: blobs, quotaBytes: 10, notifications: false}\n') });
+    expect(f.fileUpload).toMatchObject({ dir: join(dir, 'blobs'), quotaBytes: 10, notifications: false, sasTtlS: 3600 });
+    const message = errorOf(() => loadHubConfig({ role: 'hub', file: configFile('fileUpload: {sasTtlS: 10, size: 1}\n') })).message;
+    expect(message).toContain('/fileUpload/sasTtlS: must be >= 60');
+    expect(message).toContain('/fileUpload/size: unknown key');
   });
 
   it('gives the gateway ./data and HTTPS 8443 (a normal user cannot bind 443)', () => {

@@ -96,6 +96,11 @@ function objectAt(root: Record<string, unknown>, key: string): Record<string, un
 
 function resolvePathsFrom(base: string, data: Record<string, unknown>): void {
   if (typeof data.dataDir === 'string' && data.dataDir !== '') data.dataDir = resolve(base, data.dataDir);
+  const upload = data.fileUpload;
+  if (upload !== null && typeof upload === 'object' && !Array.isArray(upload)) {
+    const u = upload as Record<string, unknown>;
+    if (typeof u.dir === 'string' && u.dir !== '') u.dir = resolve(base, u.dir);
+  }
   const tls = data.tls;
   if (tls === null || typeof tls !== 'object' || Array.isArray(tls)) return;
   const t = tls as Record<string, unknown>;

@@ -73,6 +73,14 @@ export const HUB_ERROR_HTTP = {
   FH_CERT_INVALID: serverError,
   FH_LISTEN_FAILED: serverError,
   FH_INTERNAL: serverError,
+  // File upload. The blob endpoint answers in Azure Storage's format instead (device/blob-reply.ts);
+  // these rows are what the IoT Hub routes (`/devices/{id}/files…`) send.
+  FH_FILE_DISABLED: { status: 403, name: 'FileUploadNotConfigured', code: 403010 },
+  FH_FILE_TOO_MANY_UPLOADS: { status: 403, name: 'DeviceMaximumActiveFileUploadLimitExceeded', code: 403006 },
+  FH_FILE_UPLOAD_UNKNOWN: argumentInvalid,
+  FH_FILE_SAS_INVALID: unauthorized,
+  FH_FILE_TOO_LARGE: { status: 413, name: 'MessageTooLarge', code: 413001 },
+  FH_FILE_QUOTA: { status: 403, name: 'IotHubQuotaExceeded', code: 403002 },
 } as const satisfies Record<HubErrorCode, HttpErrorMapping>;
 
 /** Conditions the head itself detects before any core call. */

@@ -9,6 +9,7 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { HubError } from '../../errors.js';
 import type { HeadOptions, ProtocolHead } from '../head.js';
+import { deviceRoutes, withBlobEndpoint } from './device/index.js';
 import { createDispatcher } from './dispatch.js';
 import { errorBody, resolveError } from './error-map.js';
 import { DEFAULT_MAX_BODY_BYTES } from './request-body.js';
@@ -54,10 +55,10 @@ function parserErrorBytes(code: string | undefined): string {
 export function createHttpsHead(options: HttpsHeadOptions): ProtocolHead {
   // The server already names this logger (fieldhub:heads:https); a second child would repeat `ns`.
   const logger = options.logger;
-  const router = new Router().add(...serviceRoutes, ...(options.extraRoutes ?? []));
-  const dispatcher = createDispatcher({
+  const router = new Router().add(...serviceRoutes, ...deviceRoutes, ...(options.extraRoutes ?? []));
+  const dispatcher = withBlobEndpoint(options.core, logger, createDispatcher({
     core: options.core, router, logger, maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
-  });
+  }));
   let server: Server | undefined;
   let bound: { host: string; port: number } | undefined;
   let closing: Promise<void> | undefined;
