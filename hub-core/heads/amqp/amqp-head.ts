@@ -1,0 +1,186 @@
+/**
+ * The AMQP head: IoT Hub's AMQP 1.0 surface over TLS (default port 5671) on rhea, for devices
+ * (CBS or SASL PLAIN, many identities per connection) and for the service SDK (C2D send,
+ * feedback, file notifications). TLS only, as IoT Hub; `handle()` takes any other byte stream
+ * that already carries AMQP (the WebSocket adapter on the HTTPS port).
+ */
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { createServer, type Server, type TLSSocket } from 'node:tls';
+import rhea, { type Container } from 'rhea';
+import type { FileNotification } from '../../core/api.js';
+import type { FeedbackRecord } from '../../core/types.js';
+import { HubError } from '../../errors.js';
+import type { Logger } from '../../log.js';
+import type { HeadOptions, ProtocolHead } from '../head.js';
+import { AmqpConnection, type ConnectionContext } from './connection.js';
+import { AmqpEvents } from './log-events.js';
+import { encodeFeedback, encodeFileNotification, FEEDBACK_BATCH_MAX } from './message-codec.js';
+import { ServiceBoundQueue } from './service-bound.js';
+
+/** Options of {@link createAmqpHead}; every addition has a default. */
+export interface AmqpHeadOptions extends HeadOptions {
+  /** max-frame-size the hub advertises and enforces, bytes. Default 65536. */
+  maxFrameBytes?: number;
+  /** idle-time-out the hub advertises, ms (clients heartbeat at half). Default 240000. */
+  idleTimeoutMs?: number;
+  /** Time from TCP accept to the AMQP open (TLS and SASL included), ms. Default 10000. */
+  openTimeoutMs?: number;
+  /** Time from the AMQP open to the first accepted token, ms. Default 60000. */
+  authTimeoutMs?: number;
+  /** Tokens (identities and policies) one connection may hold. Default 10000. */
+  maxTokensPerConnection?: number;
+  /** How long a partial feedback batch waits for more records, ms. Default 200. */
+  feedbackBatchDelayMs?: number;
+}
+
+/** Counters for health and tests. */
+export interface AmqpHeadStats {
+  /** Connections accepted since start (TLS and `handle()`). */
+  connectionsAccepted: number;
+  connectionsOpen: number;
+  /** Device and module identities with an entry on some connection. */
+  identities: number;
+  feedbackDropped: number;
+}
+
+/** The AMQP head, plus the entry points other parts of the hub use. */
+export interface AmqpHead extends ProtocolHead {
+  readonly name: 'amqp';
+  /** Serves AMQP on an already established byte stream (after TLS, or a WebSocket's payload). */
+  handle(socket: Duplex): void;
+  /**
+   * Queues a notification for `/messages/serviceBound/filenotifications`. The head also forwards
+   * the core's `files.onFileNotification` stream; this entry point is for other producers.
+   */
+  publishFileNotification(notification: FileNotification): void;
+  stats(): AmqpHeadStats;
+}
+
+/** Creates the AMQP head. `start()` listens (FH_LISTEN_FAILED naming the port); `close()` ends every connection. */
+export function createAmqpHead(options: AmqpHeadOptions): AmqpHead {
+  return new AmqpHeadImpl(options);
+}
+
+class AmqpHeadImpl implements AmqpHead {
+  readonly name = 'amqp' as const;
+  private readonly log: Logger;
+  private readonly ctx: ConnectionContext;
+  private readonly connections = new Set<AmqpConnection>();
+  /** Raw sockets, including those still in the TLS handshake. */
+  private readonly sockets = new Set<Socket>();
+  private readonly unsubscribe: Array<() => void> = [];
+  private server: Server | undefined;
+  private bound: { host: string; port: number } | undefined;
+  private closing: Promise<void> | undefined;
+  private accepted = 0;
+
+  constructor(private readonly options: AmqpHeadOptions) {
+    this.log = options.logger;
+    const { core } = options;
+    const container: Container = rhea.create_container({ id: core.hostName });
+    // Errors no connection handled (a bad peer's link or session error) end up here; without a
+    // handler rhea would throw them and end the process.
+    container.on('error', (err: Error) => AmqpEvents.protocolError(this.log, 0, err.message));
+    const maxFrameBytes = options.maxFrameBytes ?? 65_536;
+    const hubName = core.hostName;
+    const feedback = new ServiceBoundQueue<FeedbackRecord>({
+      name: 'feedback', encode: (batch) => encodeFeedback(batch, hubName), batchMax: FEEDBACK_BATCH_MAX,
+      delayMs: options.feedbackBatchDelayMs ?? 200, maxPending: 10_000, log: this.log,
+    });
+    const fileNotifications = new ServiceBoundQueue<Record<string, unknown>>({
+      name: 'file-notifications', encode: (batch) => encodeFileNotification(batch[0] ?? {}, hubName), batchMax: 1,
+      delayMs: 0, maxPending: 10_000, log: this.log,
+    });
+    this.ctx = {
+      core, log: this.log, container, maxFrameBytes,
+      // Room for a few maximum-size messages in flight at once, then the connection is cut.
+      maxIncompleteBytes: 4 * core.limits.maxMessageBytes + 16 * maxFrameBytes,
+      idleTimeoutMs: options.idleTimeoutMs ?? 240_000,
+      openTimeoutMs: options.openTimeoutMs ?? 10_000,
+      authTimeoutMs: options.authTimeoutMs ?? 60_000,
+      maxGrants: options.maxTokensPerConnection ?? 10_000,
+      feedback, fileNotifications,
+      onClosed: (conn) => this.connections.delete(conn),
+    };
+    this.unsubscribe.push(core.c2d.onFeedback((record) => feedback.push(record)));
+    // File notifications come from the core's file service (HTTPS upload flow).
+    this.unsubscribe.push(core.files.onFileNotification((n) => fileNotifications.push({ ...n })));
+  }
+
+  async start(): Promise<void> {
+    if (this.server !== undefined) return;
+    const { tls, host, port } = this.options;
+    const server = createServer({
+      key: tls.key, cert: tls.cert, ca: tls.ca, minVersion: 'TLSv1.2', handshakeTimeout: this.ctx.openTimeoutMs,
+    });
+    server.on('connection', (socket: Socket) => {
+      this.sockets.add(socket);
+      socket.once('close', () => this.sockets.delete(socket));
+    });
+    server.on('secureConnection', (socket: TLSSocket) => {
+      socket.setNoDelay(true);
+      this.handle(socket);
+    });
+    server.on('tlsClientError', (err: NodeJS.ErrnoException, socket: TLSSocket) => {
+      AmqpEvents.tlsClientError(this.log, `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`, err.code ?? err.message);
+      socket.destroy();
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (err: NodeJS.ErrnoException) => {
+        reject(new HubError('FH_LISTEN_FAILED', `AMQP head cannot listen on ${host}:${port}: ${err.code ?? err.message}`, { cause: err }));
+      });
+      server.listen(port, host, () => resolve());
+    });
+    server.on('error', (err) => this.log.error({ event: 'server-error', code: 'FH_INTERNAL', err }, 'AMQP server error'));
+    const addr = server.address();
+    this.bound = typeof addr === 'object' && addr !== null ? { host: addr.address, port: addr.port } : { host, port };
+    this.server = server;
+    AmqpEvents.listening(this.log, this.bound.host, this.bound.port);
+  }
+
+  handle(socket: Duplex): void {
+    if (this.closing !== undefined) {
+      socket.destroy();
+      return;
+    }
+    this.accepted++;
+    this.connections.add(new AmqpConnection(socket, this.ctx));
+  }
+
+  publishFileNotification(notification: FileNotification): void {
+    this.ctx.fileNotifications.push({ ...notification });
+  }
+
+  stats(): AmqpHeadStats {
+    let identities = 0;
+    for (const conn of this.connections) identities += conn.identityCount;
+    return { connectionsAccepted: this.accepted, connectionsOpen: this.connections.size, identities, feedbackDropped: this.ctx.feedback.dropped };
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    for (const off of this.unsubscribe.splice(0)) off();
+    this.ctx.feedback.close();
+    this.ctx.fileNotifications.close();
+    const server = this.server;
+    const closed = server === undefined ? Promise.resolve() : new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const conn of [...this.connections]) conn.end('the hub is shutting down');
+    // Sockets still in the TLS handshake have no connection yet; after a grace period for the
+    // graceful closes above, whatever is left is cut (a silent peer must not hold close()).
+    const grace = setTimeout(() => {
+      for (const socket of this.sockets) socket.destroy();
+    }, 2000);
+    await closed;
+    clearTimeout(grace);
+  }
+
+  address(): { host: string; port: number } {
+    if (this.bound === undefined) throw new HubError('FH_LISTEN_FAILED', 'AMQP head is not listening');
+    return this.bound;
+  }
+}
