@@ -72,7 +72,7 @@ export async function startFieldhub() {
   // FIELDHUB_BENCH_NODE_ARGS: extra node flags for the hub process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
   const nodeArgs = (process.env.FIELDHUB_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, BIN, 'hub', '--config', join(dir, 'hub.json'), '--data-dir', dataDir,
-    '--hostname', HOST, '--bind', HOST, '--mqtt-port', '0', '--https-port', '0'], {
+    '--hostname', HOST, '--bind', HOST, '--mqtt-port', '0', '--https-port', '0', '--amqp-port', '0'], {
     cwd: ROOT, stdio: ['ignore', 'pipe', err], env: { ...process.env, FIELDHUB_LOG_LEVEL: 'warn' },
   });
   let ports;

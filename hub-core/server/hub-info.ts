@@ -12,7 +12,7 @@ export interface HubInfo {
   /** The hub's host name (HostName in connection strings, SAS `sr`). */
   hostName: string;
   /** The ports the heads listen on (the real ones when 0 was asked for). */
-  ports: { mqtt: number; https: number };
+  ports: { mqtt: number; https: number; amqp: number };
   /** The address the heads bind. */
   bindAddress: string;
   /** The CA certificate clients must trust (absolute path). */

@@ -1,6 +1,6 @@
 /**
  * The hub server: the composition root of a running hub. It opens the store, creates the core,
- * makes sure the TLS material exists, starts the protocol heads in order (mqtt, https) and closes
+ * makes sure the TLS material exists, starts the protocol heads in order (mqtt, amqp, https) and closes
  * everything in reverse (edgeHub's OrderedProtocolHead). MQTT and AMQP over WebSockets ride on
  * the HTTPS port through the WebSocket bridge. Process concerns (signals, stdout, exit
  * codes) belong to the CLI; this module only throws coded errors.
@@ -12,6 +12,7 @@ import { HubCore } from '../core/hub.js';
 import { connectionString } from '../core/sas.js';
 import { HubError, isHubError } from '../errors.js';
 import type { HeadOptions, ProtocolHead } from '../heads/head.js';
+import { createAmqpHead } from '../heads/amqp/index.js';
 import { createHttpsHead } from '../heads/https/index.js';
 import { createMqttHead } from '../heads/mqtt/index.js';
 import { createWebSocketBridge, type StreamHead } from '../heads/ws/index.js';
@@ -28,6 +29,7 @@ export interface HubServerConfig {
   readonly dataDir: string;
   readonly bindAddress: string;
   readonly mqtt: { readonly port: number };
+  readonly amqp: { readonly port: number };
   readonly https: { readonly port: number };
   readonly durability?: 'process' | 'power';
   readonly limits?: Partial<HubLimits>;
@@ -50,7 +52,7 @@ export interface HubServer {
   readonly info: HubInfo;
   readonly infoFile: string;
   /** Where each head listens. */
-  readonly addresses: { mqtt: { host: string; port: number }; https: { host: string; port: number } };
+  readonly addresses: { mqtt: { host: string; port: number }; amqp: { host: string; port: number }; https: { host: string; port: number } };
   /** Closes heads (reverse order), core and store; removes hub.json. Idempotent. */
   close(): Promise<void>;
 }
@@ -132,6 +134,7 @@ export async function startHubServer(config: HubServerConfig, logger: Logger): P
     const bridge = createWebSocketBridge({ logger: childLogger(logger, 'heads:ws') });
     const heads: [ProtocolHead['name'], number, (o: HeadOptions) => ProtocolHead][] = [
       ['mqtt', config.mqtt.port, createMqttHead],
+      ['amqp', config.amqp.port, createAmqpHead],
       ['https', config.https.port, (o) => createHttpsHead({ ...o, onUpgrade: (req, socket, head) => bridge.handleUpgrade(req, socket, head) })],
     ];
     const addresses: Record<string, { host: string; port: number }> = {};
@@ -158,7 +161,7 @@ export async function startHubServer(config: HubServerConfig, logger: Logger): P
     if (!owner) throw new HubError('FH_INTERNAL', 'the hub core has no iothubowner policy');
     const info: HubInfo = {
       hostName: config.hostName,
-      ports: { mqtt: addresses.mqtt!.port, https: addresses.https!.port },
+      ports: { mqtt: addresses.mqtt!.port, https: addresses.https!.port, amqp: addresses.amqp!.port },
       bindAddress: config.bindAddress,
       caFile: certificates.paths.caCert,
       ownerConnectionString: connectionString({
@@ -173,7 +176,7 @@ export async function startHubServer(config: HubServerConfig, logger: Logger): P
     let closing: Promise<void> | undefined;
     return {
       core, certificates, info, infoFile,
-      addresses: { mqtt: addresses.mqtt!, https: addresses.https! },
+      addresses: { mqtt: addresses.mqtt!, amqp: addresses.amqp!, https: addresses.https! },
       close(): Promise<void> {
         closing ??= (async () => {
           removeHubInfo(dataDir, process.pid);

@@ -17,6 +17,7 @@ export interface ServeFlags {
   hostname?: string;
   bind?: string;
   mqttPort?: number;
+  amqpPort?: number;
   httpsPort?: number;
   logLevel?: string;
 }
@@ -27,6 +28,7 @@ function overridesFrom(flags: ServeFlags): HubConfigOverrides {
   if (flags.dataDir !== undefined) o.dataDir = flags.dataDir;
   if (flags.bind !== undefined) o.bindAddress = flags.bind;
   if (flags.mqttPort !== undefined) o.mqttPort = flags.mqttPort;
+  if (flags.amqpPort !== undefined) o.amqpPort = flags.amqpPort;
   if (flags.httpsPort !== undefined) o.httpsPort = flags.httpsPort;
   if (flags.logLevel !== undefined) o.logLevel = flags.logLevel;
   return o;
@@ -51,7 +53,6 @@ export function startupLines(role: HubRole, config: HubConfig, server: HubServer
     `  server key (secret, 0600):           ${c.paths.serverKey}`,
     `  owner connection string (secret):    in ${server.infoFile} (0600); the CLI reads it, e.g.`,
     `    fieldhub device create my-device --data-dir ${config.dataDir}`,
-    `  AMQP (amqp.port ${config.amqp.port}) is not served yet; devices use MQTT, services use HTTPS.`,
   ];
   if (role === 'gateway') {
     lines.push('  This runs the gateway\u2019s local hub only: modules and the upstream link come in later releases.');
@@ -90,7 +91,9 @@ export async function serve(role: HubRole, flags: ServeFlags): Promise<HubServer
   process.on('SIGTERM', stop);
 
   for (const line of startupLines(role, config, server)) process.stdout.write(`${line}\n`);
-  const { mqtt, https } = server.addresses;
-  process.stdout.write(`fieldhub ${role === 'hub' ? 'hub' : 'gateway'} ready: mqtts://${hostPort(config.hostName, mqtt.port)} https://${hostPort(config.hostName, https.port)}\n`);
+  const { mqtt, https, amqp } = server.addresses;
+  // mqtts and https come first: scripts and tests match that prefix of the line.
+  process.stdout.write(`fieldhub ${role === 'hub' ? 'hub' : 'gateway'} ready: mqtts://${hostPort(config.hostName, mqtt.port)} ` +
+    `https://${hostPort(config.hostName, https.port)} amqps://${hostPort(config.hostName, amqp.port)}\n`);
   return server;
 }

@@ -28,7 +28,7 @@ export interface HubConfig {
   readonly bindAddress: string;
   readonly mqtt: { readonly port: number };
   readonly https: { readonly port: number };
-  /** Reserved: the AMQP head is not served yet. */
+  /** AMQP 1.0 over TLS (devices, including many identities on one connection, and services). */
   readonly amqp: { readonly port: number };
   /** `process`: acknowledged data survives kill -9; `power`: also a power cut (fsync). */
   readonly durability: 'process' | 'power';

@@ -22,6 +22,7 @@ export interface HubConfigOverrides {
   dataDir?: string;
   bindAddress?: string;
   mqttPort?: number;
+  amqpPort?: number;
   httpsPort?: number;
   logLevel?: string;
 }
@@ -115,6 +116,7 @@ function applyOverrides(data: Record<string, unknown>, o: HubConfigOverrides, cw
   if (o.dataDir !== undefined) data.dataDir = resolve(cwd, o.dataDir);
   if (o.bindAddress !== undefined) data.bindAddress = o.bindAddress;
   if (o.mqttPort !== undefined) objectAt(data, 'mqtt').port = o.mqttPort;
+  if (o.amqpPort !== undefined) objectAt(data, 'amqp').port = o.amqpPort;
   if (o.httpsPort !== undefined) objectAt(data, 'https').port = o.httpsPort;
   if (o.logLevel !== undefined) objectAt(data, 'log').level = o.logLevel;
 }

@@ -108,6 +108,8 @@ export interface StartHubOptions {
   mqttPort?: number;
   /** Default 0 (any free port). */
   httpsPort?: number;
+  /** Default 0 (any free port); 5671 for azure-iothub's AMQP client (C2D send, feedback). */
+  amqpPort?: number;
   /** Data folder; default a new temporary folder (removed by cleanup()). */
   dataDir?: string;
   /** Issue the server certificate from this CA (e.g. the test CA, so NODE_EXTRA_CA_CERTS trusts it). */
@@ -137,7 +139,7 @@ export interface HubProcess {
   dataDir: string;
   hostName: string;
   bindAddress: string;
-  ports: { mqtt: number; https: number };
+  ports: { mqtt: number; https: number; amqp: number };
   ownerConnectionString: string;
   /** Path of the CA certificate clients must trust, and its PEM. */
   caFile: string;
@@ -188,6 +190,7 @@ export function hubArgs(o: StartHubOptions & { dataDir: string; configFile?: str
     '--bind', o.bindAddress ?? '127.0.0.1',
     '--mqtt-port', String(o.mqttPort ?? 0),
     '--https-port', String(o.httpsPort ?? 0),
+    '--amqp-port', String(o.amqpPort ?? 0),
     ...(o.configFile ? ['--config', o.configFile] : []),
     ...(o.extraArgs ?? []),
   ];
@@ -251,7 +254,7 @@ export async function startHubProcess(options: StartHubOptions = {}): Promise<Hu
   });
 
   const info = JSON.parse(readFileSync(join(dataDir, 'hub.json'), 'utf8')) as {
-    hostName: string; bindAddress: string; ports: { mqtt: number; https: number }; ownerConnectionString: string; caFile: string; pid: number;
+    hostName: string; bindAddress: string; ports: { mqtt: number; https: number; amqp: number }; ownerConnectionString: string; caFile: string; pid: number;
   };
   if (info.pid !== child.pid) throw new Error(`hub.json in ${dataDir} names pid ${info.pid}, not ${child.pid}`);
 

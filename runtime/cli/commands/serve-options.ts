@@ -15,6 +15,7 @@ export function addServeOptions(cmd: Command, role: HubRole): Command {
     .option('--hostname <name>', 'host name clients use; in connection strings and the server certificate (config hostName; default localhost)')
     .option('--bind <addr>', 'address to listen on (config bindAddress; default 0.0.0.0, every interface)')
     .option('--mqtt-port <n>', 'MQTT over TLS port for devices, 0 = any free port (config mqtt.port; default 8883)', parsePort)
+    .option('--amqp-port <n>', 'AMQP 1.0 over TLS port for devices and services, 0 = any free port (config amqp.port; default 5671)', parsePort)
     .option('--https-port <n>', `HTTPS port of the service API, 0 = any free port (config https.port; default ${d.httpsPort})`, parsePort)
     .addOption(new Option('--log-level <level>', 'log level of the JSON logs on stderr (config log.level; default info)').choices([...LOG_LEVELS]));
 }

@@ -15,7 +15,7 @@ export function registerStartCommand(program: Command): void {
     .summary('run the field gateway (for now: its local hub)')
     .description([
       'Runs the field gateway on its embedded default configuration, no config file needed: the local hub with its data in ./data, host name localhost, MQTT over TLS on 8883 and the HTTPS service API on 8443 (not 443: the gateway runs as a normal user).',
-      'Leaf devices connect with a connection string from `fieldhub device create` and trust data/certs/ca.pem. Modules (Modbus, serial, BLE) and the upstream link arrive in later releases; AMQP (amqp.port, 5671) is not served yet.',
+      'Leaf devices connect with a connection string from `fieldhub device create` and trust data/certs/ca.pem. Modules (Modbus, serial, BLE) and the upstream link arrive in later releases.',
       'It prints "fieldhub gateway ready: mqtts://HOST:PORT https://HOST:PORT" once ready; SIGINT/SIGTERM stop it cleanly. The flags override the config file (same keys as `fieldhub hub`).',
     ].join('\n\n'));
   addServeOptions(cmd, 'gateway')

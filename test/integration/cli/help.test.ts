@@ -34,7 +34,8 @@ describe('fieldhub --help', () => {
     expect(byName.get('hub')!.stdout).toContain('--https-port <n>');
     expect(byName.get('hub')!.stdout).toContain('default 443');
     expect(byName.get('start')!.stdout).toContain('default 8443');
-    expect(byName.get('hub')!.stdout).toContain('AMQP (amqp.port, 5671) is not served yet');
+    expect(byName.get('hub')!.stdout).toContain('--amqp-port <n>');
+    expect(byName.get('start')!.stdout).toContain('default 5671');
     expect(byName.get('device create')!.stdout).toContain('--gateway-host');
     expect(byName.get('c2d send')!.stdout).toMatch(/choices:\s+"full",\s+"positive",\s+"negative",\s+"none"/);
   });

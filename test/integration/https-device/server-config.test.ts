@@ -33,7 +33,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'fh-upload-config-'));
   const file = join(dir, 'hub.yaml');
   writeFileSync(file, [
-    'hostName: 127.0.0.1', 'dataDir: ./data', 'bindAddress: 127.0.0.1', 'mqtt: {port: 0}', 'https: {port: 0}', 'log: {level: silent}',
+    'hostName: 127.0.0.1', 'dataDir: ./data', 'bindAddress: 127.0.0.1', 'mqtt: {port: 0}', 'amqp: {port: 0}', 'https: {port: 0}', 'log: {level: silent}',
     'fileUpload:', '  dir: ./blobs', '  maxFileBytes: 1000', '  sasTtlS: 600', '',
   ].join('\n'));
   const config = loadHubConfig({ role: 'gateway', file });

@@ -31,12 +31,12 @@ describe('fieldhub hub process', () => {
     const hub = await startHubProcess({ dataDir, hostName: 'hub.test.lan', bindAddress: '127.0.0.1' });
     started.push(hub);
 
-    expect(hub.readyLine).toBe(`fieldhub hub ready: mqtts://hub.test.lan:${hub.ports.mqtt} https://hub.test.lan:${hub.ports.https}`);
+    expect(hub.readyLine).toBe(`fieldhub hub ready: mqtts://hub.test.lan:${hub.ports.mqtt} https://hub.test.lan:${hub.ports.https} amqps://hub.test.lan:${hub.ports.amqp}`);
     expect(hub.stdout().match(/ready/g)).toHaveLength(1);
     expect(hub.stdout()).toContain(join(dataDir, 'certs', 'ca.pem'));
     expect(hub.stdout()).toContain(`fieldhub device create my-device --data-dir ${dataDir}`);
-    expect(hub.stdout()).toContain('AMQP (amqp.port 5671) is not served yet');
     expect(hub.ports.mqtt).toBeGreaterThan(0);
+    expect(hub.ports.amqp).toBeGreaterThan(0);
     expect(hub.ports.https).toBeGreaterThan(0);
 
     expect(mode(join(dataDir, 'certs', 'ca.key'))).toBe(0o600);
@@ -75,7 +75,7 @@ describe('fieldhub hub process', () => {
     expect(JSON.parse(shown.stdout).deviceId).toBe('persisted');
 
     // A second hub on the same folder: the store is locked, exit 2 with a clear message.
-    const second = await runCli(['hub', '--data-dir', dataDir, '--mqtt-port', '0', '--https-port', '0', '--bind', '127.0.0.1']);
+    const second = await runCli(['hub', '--data-dir', dataDir, '--mqtt-port', '0', '--amqp-port', '0', '--https-port', '0', '--bind', '127.0.0.1']);
     expect(second.code).toBe(2);
     expect(second.stderr).toMatch(/^fieldhub: FH_STORE_LOCKED: another hub is running on the data folder/m);
 

@@ -15,7 +15,7 @@ afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true 
 function config(overrides: Partial<HubServerConfig> = {}): HubServerConfig {
   const dataDir = mkdtempSync(join(tmpdir(), 'fh-server-'));
   dirs.push(dataDir);
-  return { hostName: 'hub.local', dataDir, bindAddress: '127.0.0.1', mqtt: { port: 0 }, https: { port: 0 }, ...overrides };
+  return { hostName: 'hub.local', dataDir, bindAddress: '127.0.0.1', mqtt: { port: 0 }, amqp: { port: 0 }, https: { port: 0 }, ...overrides };
 }
 
 describe('startHubServer', () => {
@@ -24,8 +24,9 @@ describe('startHubServer', () => {
     const server = await startHubServer(cfg, silentLogger());
     expect(server.addresses.mqtt.port).toBeGreaterThan(0);
     expect(server.addresses.https.port).toBeGreaterThan(0);
+    expect(server.addresses.amqp.port).toBeGreaterThan(0);
     expect(server.info).toMatchObject({ hostName: 'hub.local', bindAddress: '127.0.0.1', pid: process.pid, ports: {
-      mqtt: server.addresses.mqtt.port, https: server.addresses.https.port,
+      mqtt: server.addresses.mqtt.port, https: server.addresses.https.port, amqp: server.addresses.amqp.port,
     } });
     expect(JSON.parse(readFileSync(server.infoFile, 'utf8'))).toEqual(server.info);
     expect(statSync(server.infoFile).mode & 0o777).toBe(0o600);

@@ -32,7 +32,7 @@ const base = ['hub', '--data-dir', dataDir, '--bind', '127.0.0.1'];
 
 describe('ports the hub cannot bind', () => {
   it('HTTPS port in use: exit 2 naming --https-port and https.port', async () => {
-    const r = await runCli([...base, '--mqtt-port', '0', '--https-port', String(busyPort)]);
+    const r = await runCli([...base, '--mqtt-port', '0', '--amqp-port', '0', '--https-port', String(busyPort)]);
     expect(r.code).toBe(2);
     expect(r.stdout).not.toContain('ready');
     expect(r.stderr).toContain(`FH_LISTEN_FAILED: cannot listen for HTTPS on 127.0.0.1:${busyPort}: the port is in use`);
@@ -41,7 +41,7 @@ describe('ports the hub cannot bind', () => {
   });
 
   it('MQTT port in use: exit 2 naming --mqtt-port and mqtt.port', async () => {
-    const r = await runCli([...base, '--mqtt-port', String(busyPort), '--https-port', '0']);
+    const r = await runCli([...base, '--mqtt-port', String(busyPort), '--amqp-port', '0', '--https-port', '0']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`cannot listen for MQTT on 127.0.0.1:${busyPort}`);
     expect(r.stderr).toContain('--mqtt-port');
@@ -55,7 +55,7 @@ describe('ports the hub cannot bind', () => {
     const root = process.getuid?.() === 0;
     const port = root ? 443 : 1;
     const dir = join(tmpdir(), `fh-nobody-${process.pid}`);
-    const hubArgs = [FIELDHUB_BIN, 'hub', '--data-dir', dir, '--bind', '127.0.0.1', '--mqtt-port', '0', '--https-port', String(port)];
+    const hubArgs = [FIELDHUB_BIN, 'hub', '--data-dir', dir, '--bind', '127.0.0.1', '--mqtt-port', '0', '--amqp-port', '0', '--https-port', String(port)];
     const [cmd, args] = root
       ? ['setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, ...hubArgs]]
       : [process.execPath, hubArgs];
@@ -69,7 +69,7 @@ describe('ports the hub cannot bind', () => {
   });
 
   it('an invalid config: exit 2 with every error and its path', async () => {
-    const r = await runCli([...base, '--mqtt-port', '0', '--https-port', '0', '--hostname', 'http://x', '--log-level', 'debug']);
+    const r = await runCli([...base, '--mqtt-port', '0', '--amqp-port', '0', '--https-port', '0', '--hostname', 'http://x', '--log-level', 'debug']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^fieldhub: FH_CONFIG_INVALID: invalid configuration: \/hostName: must be a DNS name or an IP literal/m);
   });

@@ -33,7 +33,7 @@ describe('fieldhub start (embedded default)', () => {
       // unshare and sh both exec, so the child's PID is node's own.
       args = ['unshare', '-n', 'sh', '-c', 'ip link set lo up && exec "$0" "$@"', process.execPath, FIELDHUB_BIN, 'start'];
     } else {
-      writeFileSync(join(cwd, 'ports.yaml'), 'mqtt: {port: 0}\nhttps: {port: 0}\n');
+      writeFileSync(join(cwd, 'ports.yaml'), 'mqtt: {port: 0}\namqp: {port: 0}\nhttps: {port: 0}\n');
       args = [process.execPath, FIELDHUB_BIN, 'start', '--config', 'ports.yaml'];
     }
     const child = spawn(args[0]!, args.slice(1), { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -52,16 +52,16 @@ describe('fieldhub start (embedded default)', () => {
       });
 
       const info = JSON.parse(readFileSync(join(cwd, 'data', 'hub.json'), 'utf8')) as {
-        hostName: string; bindAddress: string; ports: { mqtt: number; https: number }; pid: number; caFile: string;
+        hostName: string; bindAddress: string; ports: { mqtt: number; https: number; amqp: number }; pid: number; caFile: string;
       };
       expect(info.pid).toBe(child.pid);
       expect(info).toMatchObject({ hostName: 'localhost', bindAddress: '0.0.0.0', caFile: join(cwd, 'data', 'certs', 'ca.pem') });
       expect(statSync(join(cwd, 'data', 'certs', 'ca.key')).mode & 0o777).toBe(0o600);
       expect(out).toContain('modules and the upstream link come in later releases');
-      expect(ready).toBe(`fieldhub gateway ready: mqtts://localhost:${info.ports.mqtt} https://localhost:${info.ports.https}`);
+      expect(ready).toBe(`fieldhub gateway ready: mqtts://localhost:${info.ports.mqtt} https://localhost:${info.ports.https} amqps://localhost:${info.ports.amqp}`);
 
       if (netns) {
-        expect(info.ports).toEqual({ mqtt: 8883, https: 8443 });
+        expect(info.ports).toEqual({ mqtt: 8883, https: 8443, amqp: 5671 });
         const inside = ['nsenter', '-t', String(child.pid), '-n'];
         // No --data-dir: the CLI finds the gateway in ./data by itself.
         const created = await runCli(['device', 'create', 'gw-dev'], { cwd, prefix: inside });
