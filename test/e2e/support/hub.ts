@@ -46,11 +46,15 @@ export function parseConnectionString(cs: string): Record<string, string> {
   return out;
 }
 
-export async function startE2eHub(options: { extraArgs?: string[] } = {}): Promise<E2eHub> {
+/**
+ * `amqpPort`: 0 by default (any free port); 5671 for azure-iothub's AMQP client (C2D send, feedback,
+ * file notifications) and device transports without GatewayHostName, which dial only 5671.
+ */
+export async function startE2eHub(options: { extraArgs?: string[]; amqpPort?: number } = {}): Promise<E2eHub> {
   const ip = randomLoopback();
   await assertCanBind443(ip);
   const spawnOptions = {
-    hostName: ip, bindAddress: ip, httpsPort: 443, mqttPort: 0,
+    hostName: ip, bindAddress: ip, httpsPort: 443, mqttPort: 0, amqpPort: options.amqpPort ?? 0,
     caCertFile: TEST_CA_CERT, caKeyFile: TEST_CA_KEY,
     ...(options.extraArgs ? { extraArgs: options.extraArgs } : {}),
   };
