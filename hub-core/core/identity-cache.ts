@@ -51,6 +51,15 @@ export class IdentityCache {
     return info;
   }
 
+  /**
+   * FH_REGISTRY_NOT_FOUND unless the identity exists: {@link require} without building the
+   * IdentityInfo, for telemetry, which checks the sender of every message.
+   */
+  requireExists(ref: IdentityRef): void {
+    if (this.devices.has(ref.deviceId) && (ref.moduleId === undefined || this.modules.get(ref.deviceId)?.has(ref.moduleId) === true)) return;
+    throw new HubError('FH_REGISTRY_NOT_FOUND', `${describe(ref)} is not registered`);
+  }
+
   deviceRecord(deviceId: string): DeviceRecord | undefined {
     return this.devices.get(deviceId);
   }

@@ -160,8 +160,16 @@ export class Session implements DeviceSession {
     this.init.services.flagsChanged(this, flag);
   }
 
-  private async guard<T>(fn: () => Promise<T>): Promise<T> {
-    if (!this.isActive) throw new HubError('FH_SESSION_CLOSED', 'the session has ended');
-    return fn();
+  /**
+   * Runs `fn` while the session is active. Not `async`: that would wrap every call (each telemetry
+   * message) in one more promise and microtask hop; a synchronous throw still becomes a rejection.
+   */
+  private guard<T>(fn: () => Promise<T>): Promise<T> {
+    if (!this.isActive) return Promise.reject(new HubError('FH_SESSION_CLOSED', 'the session has ended'));
+    try {
+      return fn();
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeSegment, encodeSegment, SEGMENT_MAX_RECORDS, segmentCount, SegmentWriter } from './telemetry-segment.js';
+import { decodeSegment, encodeSegment, SEGMENT_MAX_BYTES, SEGMENT_MAX_RECORDS, segmentCount, SegmentWriter } from './telemetry-segment.js';
 import { createTestHub, textMessage } from './test-kit.js';
 import type { StoredTelemetry } from './types.js';
 
@@ -51,6 +51,45 @@ describe('telemetry segments: writer', () => {
     const writer = new SegmentWriter(async () => { throw Object.assign(new Error('disk'), { code: 'FH_STORE_IO' }); });
     const results = await Promise.allSettled([writer.append(1, Uint8Array.of(1)), writer.append(2, Uint8Array.of(2))]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+  });
+});
+
+describe('telemetry segments: records written in place', () => {
+  it('keeps every reserved record intact while the segment buffer grows', async () => {
+    const values: Uint8Array[] = [];
+    const writer = new SegmentWriter(async (_first, value) => { values.push(Uint8Array.from(value)); });
+    // 40 records of 1000 bytes outgrow the first buffer (8 KiB) several times.
+    const records = Array.from({ length: 40 }, (_, i) => Uint8Array.from({ length: 1000 }, (_, j) => (i * 7 + j) & 0xff));
+    const done = records.map((r, i) => {
+      const at = writer.reserve(i + 1, r.byteLength);
+      writer.buffer.set(r, at);
+      return writer.written;
+    });
+    await Promise.all(done);
+    expect(values).toHaveLength(1);
+    expect(decodeSegment(values[0]!).map((r) => [...r])).toEqual(records.map((r) => [...r]));
+  });
+
+  it('gives a record larger than the byte cap a segment of its own', async () => {
+    const writes: { first: number; count: number; bytes: number }[] = [];
+    const writer = new SegmentWriter(async (first, value) => { writes.push({ first, count: segmentCount(value), bytes: value.byteLength }); });
+    const big = new Uint8Array(SEGMENT_MAX_BYTES + 10).fill(9);
+    await Promise.all([writer.append(1, Uint8Array.of(1)), writer.append(2, big), writer.append(3, Uint8Array.of(3))]);
+    expect(writes.map(({ first, count }) => ({ first, count }))).toEqual([{ first: 1, count: 1 }, { first: 2, count: 1 }, { first: 3, count: 1 }]);
+    expect(writes[1]!.bytes).toBe(4 + 4 + big.byteLength);
+  });
+
+  it('settles each segment on its own write: a later failed segment does not fail an earlier one', async () => {
+    const writer = new SegmentWriter(async (first) => { if (first > 1) throw Object.assign(new Error('disk'), { code: 'FH_STORE_IO' }); });
+    const results = await Promise.allSettled(Array.from({ length: SEGMENT_MAX_RECORDS + 2 }, (_, i) => writer.append(i + 1, Uint8Array.of(i & 0xff))));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(SEGMENT_MAX_RECORDS);
+    expect(results.slice(SEGMENT_MAX_RECORDS).map((r) => r.status)).toEqual(['rejected', 'rejected']);
+  });
+
+  it('refuses buffer and written before anything was reserved', () => {
+    const writer = new SegmentWriter(async () => {});
+    expect(() => writer.buffer).toThrow();
+    expect(() => writer.written).toThrow();
   });
 });
 

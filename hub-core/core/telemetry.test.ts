@@ -68,6 +68,29 @@ describe('telemetry: append', () => {
     expect(first!.message.properties).toEqual({ k: 'v' });
   });
 
+  it('reads back exactly what append returned, stamps included, for devices and modules', async () => {
+    const { hub } = await createTestHub();
+    await hub.registry.createDevice({ deviceId: 'dev1' });
+    await hub.registry.createModule({ deviceId: 'dev1', moduleId: 'm1' });
+    const appended = [
+      await hub.telemetry.append({ deviceId: 'dev1' }, textMessage('plain')),
+      await hub.telemetry.append({ deviceId: 'dev1', moduleId: 'm1' }, textMessage('from module')),
+      await hub.telemetry.append({ deviceId: 'dev1' }, textMessage('é 🚀', { 'ké': 'vé' }, { messageId: 'mid', connectionModuleId: 'forged' })),
+    ];
+    expect(appended[2]!.message.system).toEqual({ messageId: 'mid', connectionDeviceId: 'dev1', enqueuedTime: appended[2]!.message.system.enqueuedTime });
+    expect(await collect(hub.telemetry.read())).toEqual(appended);
+  });
+
+  it('stamps the system properties the head handed over in place (no copy; api.ts ownership rule)', async () => {
+    const { hub } = await createTestHub();
+    await hub.registry.createDevice({ deviceId: 'dev1' });
+    const message = textMessage('x', { k: 'v' }, { messageId: 'mid' });
+    const stored = await hub.telemetry.append({ deviceId: 'dev1' }, message);
+    expect(stored.message.system).toBe(message.system);
+    expect(stored.message.properties).toBe(message.properties);
+    expect(message.system.connectionDeviceId).toBe('dev1');
+  });
+
   it('assigns increasing seqs and recovers them after a restart on the same store', async () => {
     const { hub, store, clock } = await createTestHub();
     await hub.registry.createDevice({ deviceId: 'dev1' });
