@@ -4,6 +4,7 @@
  * implements a {@link DeviceProxy} per connected identity; the core answers through that proxy.
  */
 import type { HubError } from '../errors.js';
+import type { ServiceQueuesApi } from './service-queue-api.js';
 import type {
   AccessPolicy, C2dDelivery, Device, DeviceInput, FeedbackRecord, IdentityRef, JsonObject, JsonValue,
   Message, MethodRequest, MethodResult, Module, ModuleInput, Permission, Principal, StoredTelemetry, Twin,
@@ -36,6 +37,12 @@ export interface HubLimits {
   telemetryPerSecond: number;
   /** How long telemetry is kept, ms. Default 86400000 (1 day). */
   telemetryRetentionMs: number;
+  /** How long a feedback record or file notification waits for a service receiver, ms. Default 3600000 (1 h). */
+  serviceQueueTtlMs: number;
+  /** Records each service-bound queue holds; beyond, the oldest are dropped. Default 10000. */
+  serviceQueueMaxRecords: number;
+  /** Deliveries (leases released or expired) before a service-bound record is dropped. Default 10. */
+  serviceQueueMaxDeliveryCount: number;
 }
 
 export interface HubCoreOptions {
@@ -71,7 +78,11 @@ export interface DeviceProxy {
 /** What a connected identity may do; returned by {@link HubCore.connect}. */
 export interface DeviceSession {
   readonly identity: IdentityRef;
-  /** Resolves once the message is durably stored (only then may the head acknowledge it). */
+  /**
+   * Resolves once the message is durably stored (only then may the head acknowledge it). The core
+   * takes `system` and `properties` without a copy (hot path): it stamps `system` in place and hands
+   * both to telemetry listeners, so pass objects made for this message and leave them alone after.
+   */
   sendTelemetry(message: Message): Promise<StoredTelemetry>;
   /** The device view of its twin: `{desired, reported}`, each with `$version`. */
   getTwin(): Promise<{ desired: JsonObject; reported: JsonObject }>;
@@ -187,12 +198,12 @@ export interface C2dService {
   abandon(ref: IdentityRef, lockToken: string): Promise<void>;
   /** Messages queued for the device (not yet completed). */
   queueDepth(deviceId: string): Promise<number>;
-  /** Feedback records as they are produced; returns an unsubscribe function. */
+  /** Feedback records as they are produced (they are also queued in `serviceQueues.feedback`); returns an unsubscribe function. */
   onFeedback(listener: (record: FeedbackRecord) => void): () => void;
 }
 
 export interface TelemetryService {
-  /** Resolves once durable. FH_MSG_TOO_LARGE, FH_THROTTLED. */
+  /** Resolves once durable. FH_MSG_TOO_LARGE, FH_THROTTLED. Owns `system`/`properties` as {@link DeviceSession.sendTelemetry} says. */
   append(ref: IdentityRef, message: Message): Promise<StoredTelemetry>;
   /** Stored messages with seq > afterSeq (default: from the oldest kept), optionally one device's. */
   read(options?: { afterSeq?: number; deviceId?: string; limit?: number }): AsyncIterableIterator<StoredTelemetry>;
@@ -337,6 +348,8 @@ export interface HubCoreApi {
   readonly telemetry: TelemetryService;
   readonly query: QueryService;
   readonly files: FileService;
+  /** Feedback and file notifications kept for service receivers (wire contract E). */
+  readonly serviceQueues: ServiceQueuesApi;
   /**
    * Attaches a connected identity. The principal must be a device principal for `ref`, or a policy
    * principal with DeviceConnect covering it. An existing session for the same identity is closed

@@ -9,6 +9,7 @@ import type { Clock, HubLimits } from './api.js';
 import { c2dKey, feedbackRecord, parseC2dKey, wantsFeedback, type C2dRecord } from './c2d-records.js';
 import type { TimerHandle } from './clock.js';
 import type { IdentityCache } from './identity-cache.js';
+import type { StagedAppend } from './service-queue.js';
 import type { Session } from './session.js';
 import type { FeedbackRecord, FeedbackStatus } from './types.js';
 import type { WriteFn } from './write.js';
@@ -35,6 +36,8 @@ export interface C2dQueuesDeps {
   clock: Clock;
   limits: HubLimits;
   identities: IdentityCache;
+  /** The durable feedback queue: records are staged into the removal's own batch. */
+  feedback: { stage(records: readonly FeedbackRecord[]): StagedAppend };
 }
 
 /** Queue metadata and durable transitions for every device. */
@@ -141,14 +144,22 @@ export class C2dQueues {
     return [...this.queues.keys()];
   }
 
-  /** Deletes entries durably, then emits the feedback their `ack` asks for. */
+  /**
+   * Deletes entries and appends the feedback their `ack` asks for in one atomic write (a crash
+   * cannot lose the feedback of a message that is gone), then tells the listeners.
+   */
   async remove(deviceId: string, entries: C2dEntry[], status: FeedbackStatus): Promise<void> {
-    await this.deps.write(entries.map((e) => ({ type: 'del', key: c2dKey(deviceId, e.seq), sublevel: this.deps.c2d })));
-    for (const entry of entries) this.drop(deviceId, entry);
     const generationId = this.deps.identities.deviceRecord(deviceId)?.generationId ?? '';
-    for (const entry of entries) {
-      if (!wantsFeedback(entry.ack, status)) continue;
-      const record = feedbackRecord(entry.messageId, status, deviceId, generationId, this.deps.clock.now());
+    const now = this.deps.clock.now();
+    const records = entries
+      .filter((e) => wantsFeedback(e.ack, status))
+      .map((e) => feedbackRecord(e.messageId, status, deviceId, generationId, now));
+    const feedback = this.deps.feedback.stage(records);
+    const dels: BatchOp[] = entries.map((e) => ({ type: 'del', key: c2dKey(deviceId, e.seq), sublevel: this.deps.c2d }));
+    await this.deps.write([...dels, ...feedback.ops]);
+    for (const entry of entries) this.drop(deviceId, entry);
+    feedback.commit();
+    for (const record of records) {
       for (const listener of this.listeners) {
         try {
           listener(record);

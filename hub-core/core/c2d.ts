@@ -14,6 +14,7 @@ import { effectiveExpiry, recordMessage, type C2dRecord } from './c2d-records.js
 import type { TimerHandle } from './clock.js';
 import { KeyedLock } from './keyed-lock.js';
 import type { Registry } from './registry.js';
+import type { ServiceQueue } from './service-queue.js';
 import type { C2dOutcome, Session } from './session.js';
 import { messageSize } from './telemetry-codec.js';
 import type { C2dDelivery, FeedbackRecord, IdentityRef, Message } from './types.js';
@@ -31,6 +32,8 @@ export interface C2dDeps {
   limits: HubLimits;
   registry: Registry;
   background: Background;
+  /** The durable feedback queue; a removal and its feedback are written in one batch. */
+  feedback: Pick<ServiceQueue<FeedbackRecord>, 'stage'>;
   /** The live session of an identity. */
   session(ref: IdentityRef): Session | undefined;
 }
@@ -45,8 +48,8 @@ export class C2d implements C2dService {
 
   /** Loads the queues (metadata only) from the store. */
   static async load(deps: C2dDeps): Promise<C2d> {
-    const { c2d, write, clock, limits, registry } = deps;
-    return new C2d(deps, await C2dQueues.load({ c2d, write, clock, limits, identities: registry }));
+    const { c2d, write, clock, limits, registry, feedback } = deps;
+    return new C2d(deps, await C2dQueues.load({ c2d, write, clock, limits, identities: registry, feedback }));
   }
 
   async send(deviceId: string, message: Message): Promise<void> {
@@ -114,7 +117,10 @@ export class C2d implements C2dService {
     });
   }
 
-  /** Feedback is delivered to listeners only; it is not persisted for later receivers. */
+  /**
+   * Each feedback record once it is durable. The same records wait in the service-bound
+   * feedback queue (`serviceQueues.feedback`) until a service receiver takes them.
+   */
   onFeedback(listener: (record: FeedbackRecord) => void): () => void {
     return this.queues.onFeedback(listener);
   }

@@ -7,6 +7,9 @@
  * in progress (the device's notification gets FH_FILE_UPLOAD_UNKNOWN, its blob writes
  * FH_FILE_SAS_INVALID, and it simply asks again). Each device has at most
  * {@link MAX_ACTIVE_UPLOADS} at a time, as in IoT Hub, which also bounds the table.
+ *
+ * A notification is appended to the durable service-bound queue before the device's report is
+ * answered, so a service receiver attached later (or after a restart) still gets it.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { isAbsolute } from 'node:path';
@@ -16,6 +19,10 @@ import type {
 } from './api.js';
 import { BlobFolder } from './files-folder.js';
 import { blobNameSegments, encodedBlobPath, signBlobSas, verifyBlobSas } from './files-sas.js';
+import type { ServiceQueueApi } from './service-queue-api.js';
+
+/** Where file notifications are kept for service receivers (the hub's `serviceQueues.fileNotifications`). */
+export type FileNotificationQueue = Pick<ServiceQueueApi<FileNotification>, 'append'>;
 
 /** The container every blob goes to: the first segment of a blob URL path. */
 export const UPLOAD_CONTAINER = 'fieldhub-uploads';
@@ -54,14 +61,16 @@ export class Files implements FileService {
     private readonly clock: Clock,
     private readonly folder: BlobFolder | undefined,
     private readonly settings: { maxFileBytes: number; quotaBytes: number; sasTtlS: number; notifications: boolean },
+    private readonly queue: FileNotificationQueue | undefined,
   ) {}
 
   /**
    * Opens the upload folder (created if missing; staging wiped; stored bytes summed). Without
-   * options file upload is disabled. TypeError/RangeError on bad options.
+   * options file upload is disabled. Notifications go to `queue` (durably) and to the
+   * {@link onFileNotification} listeners. TypeError/RangeError on bad options.
    */
-  static async open(clock: Clock, options?: FileUploadOptions): Promise<Files> {
-    if (options === undefined) return new Files(clock, undefined, { ...DEFAULT_FILE_UPLOAD });
+  static async open(clock: Clock, options?: FileUploadOptions, queue?: FileNotificationQueue): Promise<Files> {
+    if (options === undefined) return new Files(clock, undefined, { ...DEFAULT_FILE_UPLOAD }, queue);
     if (typeof options.dir !== 'string' || !isAbsolute(options.dir)) throw new TypeError('HubCore: files.dir must be an absolute path');
     const settings = {
       maxFileBytes: positiveInt(options.maxFileBytes, DEFAULT_FILE_UPLOAD.maxFileBytes, 'maxFileBytes'),
@@ -69,7 +78,7 @@ export class Files implements FileService {
       sasTtlS: positiveInt(options.sasTtlS, DEFAULT_FILE_UPLOAD.sasTtlS, 'sasTtlS'),
       notifications: options.notifications ?? DEFAULT_FILE_UPLOAD.notifications,
     };
-    return new Files(clock, await BlobFolder.open(options.dir, settings.quotaBytes, clock), settings);
+    return new Files(clock, await BlobFolder.open(options.dir, settings.quotaBytes, clock), settings, queue);
   }
 
   get enabled(): boolean {
@@ -120,8 +129,10 @@ export class Files implements FileService {
       if (upload.expiresAtMs > this.clock.now()) this.uploads.set(correlationId, upload);
       throw new HubError('FH_MSG_INVALID', 'the upload is reported successful, but the blob was never written');
     }
-    await this.end(correlationId);
-    if (stored === undefined || !this.settings.notifications) return undefined;
+    if (stored === undefined || !this.settings.notifications) {
+      await this.end(correlationId);
+      return undefined;
+    }
     const path = encodedBlobPath(deviceId, upload.segments);
     const notification: FileNotification = {
       deviceId,
@@ -131,6 +142,14 @@ export class Files implements FileService {
       blobSizeInBytes: stored.size,
       enqueuedTimeUtc: new Date(now).toISOString(),
     };
+    try {
+      await this.queue?.append(notification);
+    } catch (err) {
+      // Not kept: the device's retry of the same report may still produce the notification.
+      if (upload.expiresAtMs > this.clock.now()) this.uploads.set(correlationId, upload);
+      throw err;
+    }
+    await this.end(correlationId);
     for (const listener of this.listeners) {
       try {
         listener(notification);

@@ -20,6 +20,8 @@ import { Methods } from './methods.js';
 import { Presence } from './presence.js';
 import { Queries } from './query-service.js';
 import { Registry } from './registry.js';
+import type { ServiceQueueStats } from './service-queue-api.js';
+import { ServiceQueues } from './service-queues.js';
 import type { SessionServices } from './session.js';
 import { SessionTable } from './sessions.js';
 import { Telemetry } from './telemetry.js';
@@ -37,6 +39,9 @@ export const DEFAULT_LIMITS: Readonly<HubLimits> = Object.freeze({
   maxMethodPayloadBytes: 131_072,
   telemetryPerSecond: 0,
   telemetryRetentionMs: 86_400_000,
+  serviceQueueTtlMs: 3_600_000,
+  serviceQueueMaxRecords: 10_000,
+  serviceQueueMaxDeliveryCount: 10,
 });
 
 /** Counters for health and benchmarks. */
@@ -49,6 +54,8 @@ export interface HubCoreStats {
   pendingMethodCalls: number;
   lastTelemetrySeq: number;
   groupCommit: GroupCommitStats;
+  /** The service-bound queues: what they hold and what they dropped (full, expired, dead-lettered). */
+  serviceQueues: { feedback: ServiceQueueStats; fileNotifications: ServiceQueueStats };
 }
 
 /** The hub core. Create with {@link HubCore.create}; close it before closing the store. */
@@ -63,11 +70,12 @@ export class HubCore implements HubCoreApi {
   readonly telemetry: Telemetry;
   readonly query: Queries;
   readonly files: Files;
+  readonly serviceQueues: ServiceQueues;
   private readonly events = new EventEmitter();
   private closing: Promise<void> | undefined;
 
   private constructor(
-    parts: Pick<HubCore, 'hostName' | 'limits' | 'registry' | 'auth' | 'twins' | 'methods' | 'c2d' | 'telemetry' | 'query' | 'files'>,
+    parts: Pick<HubCore, 'hostName' | 'limits' | 'registry' | 'auth' | 'twins' | 'methods' | 'c2d' | 'telemetry' | 'query' | 'files' | 'serviceQueues'>,
     private readonly sessions: SessionTable,
     private readonly background: Background,
     private readonly committer: GroupCommitter,
@@ -82,6 +90,7 @@ export class HubCore implements HubCoreApi {
     this.telemetry = parts.telemetry;
     this.query = parts.query;
     this.files = parts.files;
+    this.serviceQueues = parts.serviceQueues;
   }
 
   /**
@@ -128,18 +137,21 @@ export class HubCore implements HubCoreApi {
         }
       },
     });
-    c2d = await C2d.load({ c2d: core.sublevel('c2d'), write, clock, limits, registry, background, session: (ref) => table.get(ref) });
+    const serviceQueues = await ServiceQueues.load({ core, write, clock, limits, background });
+    c2d = await C2d.load({
+      c2d: core.sublevel('c2d'), write, clock, limits, registry, background, feedback: serviceQueues.feedback, session: (ref) => table.get(ref),
+    });
     const telemetry = await Telemetry.load({
       telemetry: core.sublevel('telemetry'), meta: core.sublevel('meta'), write, clock, limits, registry, presence, background,
     });
-    const files = await Files.open(clock, options.files);
+    const files = await Files.open(clock, options.files, serviceQueues.fileNotifications);
     const methods = new Methods({ clock, limits, registry, presence, session: (ref) => table.get(ref) });
     registry.addLifecycle(twins);
     registry.addLifecycle(c2d);
     table.bind(sessionServices(telemetry, twins, methods, c2d));
 
     const hub = new HubCore(
-      { hostName: options.hostName, limits, registry, auth, twins, methods, c2d, telemetry, query: new Queries(twins), files },
+      { hostName: options.hostName, limits, registry, auth, twins, methods, c2d, telemetry, query: new Queries(twins), files, serviceQueues },
       table, background, committer,
     );
     // Events are emitted by the table through `emitter`; the hub re-exposes them typed.
@@ -147,6 +159,7 @@ export class HubCore implements HubCoreApi {
     emitter.on('deviceDisconnected', (...args: HubCoreEvents['deviceDisconnected']) => hub.events.emit('deviceDisconnected', ...args));
     telemetry.startRetention();
     c2d.startSweep();
+    serviceQueues.startSweep();
     return hub;
   }
 
@@ -181,6 +194,7 @@ export class HubCore implements HubCoreApi {
       pendingMethodCalls: this.methods.pendingCount(),
       lastTelemetrySeq: this.telemetry.lastSeq(),
       groupCommit: this.committer.stats,
+      serviceQueues: this.serviceQueues.stats(),
     };
   }
 
@@ -193,6 +207,7 @@ export class HubCore implements HubCoreApi {
     this.closing ??= (async () => {
       this.telemetry.stop();
       this.c2d.stop();
+      this.serviceQueues.stop();
       this.sessions.closeAll(new HubError('FH_HUB_CLOSED', 'the hub is shutting down'));
       this.methods.close();
       await this.background.drain();
@@ -230,7 +245,8 @@ export function resolveLimits(partial: Partial<HubLimits> = {}): HubLimits {
     limits[key] = value;
   }
   if (limits.c2dDefaultTtlMs > MAX_C2D_TTL_MS) throw new RangeError('HubCore: c2dDefaultTtlMs is at most 48 h');
-  for (const key of ['maxMessageBytes', 'maxC2dBytes', 'maxC2dQueueDepth', 'c2dMaxDeliveryCount', 'c2dLockMs', 'telemetryRetentionMs'] as const) {
+  for (const key of ['maxMessageBytes', 'maxC2dBytes', 'maxC2dQueueDepth', 'c2dMaxDeliveryCount', 'c2dLockMs', 'telemetryRetentionMs',
+    'serviceQueueTtlMs', 'serviceQueueMaxRecords', 'serviceQueueMaxDeliveryCount'] as const) {
     if (limits[key] <= 0) throw new RangeError(`HubCore: limit ${key} must be > 0`);
   }
   return limits;

@@ -42,6 +42,9 @@ export interface HubConfig {
     readonly maxMethodPayloadBytes: number;
     readonly telemetryPerSecond: number;
     readonly telemetryRetentionMs: number;
+    readonly serviceQueueTtlMs: number;
+    readonly serviceQueueMaxRecords: number;
+    readonly serviceQueueMaxDeliveryCount: number;
   };
   /** File upload (HTTPS device API): where blobs are stored, size limits, notifications. */
   readonly fileUpload: {
@@ -103,6 +106,9 @@ export function hubConfigSchema(role: HubRole): object {
         maxMethodPayloadBytes: int(131_072, 1),
         telemetryPerSecond: int(0, 0),
         telemetryRetentionMs: int(86_400_000, 0),
+        serviceQueueTtlMs: int(3_600_000, 1000, 172_800_000),
+        serviceQueueMaxRecords: int(10_000, 1),
+        serviceQueueMaxDeliveryCount: int(10, 1, 100),
       }),
       fileUpload: section({
         dir: file,

@@ -91,7 +91,8 @@ describe('WebSockets on the HTTPS port of a running hub', () => {
     expect(await storedBodies('mqtt-ws-dev')).toEqual(['mqtt over ws']);
     expect(await storedBodies('amqp-ws-dev')).toEqual(['amqp over ws']);
     const twin = await overAmqp.getTwin();
-    await twin.properties.reported.update({ via: 'amqp-ws' });
+    // update() takes a callback and returns nothing: awaiting it directly would not wait.
+    await new Promise<void>((resolve, reject) => twin.properties.reported.update({ via: 'amqp-ws' }, (err?: Error) => (err ? reject(err) : resolve())));
     const { responseBody } = await e2e.registry.getTwin('amqp-ws-dev');
     expect(responseBody.properties.reported.via).toBe('amqp-ws');
   });

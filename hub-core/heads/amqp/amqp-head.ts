@@ -30,7 +30,7 @@ export interface AmqpHeadOptions extends HeadOptions {
   authTimeoutMs?: number;
   /** Tokens (identities and policies) one connection may hold. Default 10000. */
   maxTokensPerConnection?: number;
-  /** How long a partial feedback batch waits for more records, ms. Default 200. */
+  /** How long newly available feedback waits for more records before a partial batch goes, ms. Default 200. */
   feedbackBatchDelayMs?: number;
 }
 
@@ -41,7 +41,6 @@ export interface AmqpHeadStats {
   connectionsOpen: number;
   /** Device and module identities with an entry on some connection. */
   identities: number;
-  feedbackDropped: number;
 }
 
 /** The AMQP head, plus the entry points other parts of the hub use. */
@@ -50,10 +49,11 @@ export interface AmqpHead extends ProtocolHead {
   /** Serves AMQP on an already established byte stream (after TLS, or a WebSocket's payload). */
   handle(socket: Duplex): void;
   /**
-   * Queues a notification for `/messages/serviceBound/filenotifications`. The head also forwards
-   * the core's `files.onFileNotification` stream; this entry point is for other producers.
+   * Appends a notification to the core's file-notification queue
+   * (`/messages/serviceBound/filenotifications`); resolves once durable. The core's file service
+   * appends its own; this entry point is for other producers.
    */
-  publishFileNotification(notification: FileNotification): void;
+  publishFileNotification(notification: FileNotification): Promise<void>;
   stats(): AmqpHeadStats;
 }
 
@@ -69,7 +69,6 @@ class AmqpHeadImpl implements AmqpHead {
   private readonly connections = new Set<AmqpConnection>();
   /** Raw sockets, including those still in the TLS handshake. */
   private readonly sockets = new Set<Socket>();
-  private readonly unsubscribe: Array<() => void> = [];
   private server: Server | undefined;
   private bound: { host: string; port: number } | undefined;
   private closing: Promise<void> | undefined;
@@ -84,13 +83,14 @@ class AmqpHeadImpl implements AmqpHead {
     container.on('error', (err: Error) => AmqpEvents.protocolError(this.log, 0, err.message));
     const maxFrameBytes = options.maxFrameBytes ?? 65_536;
     const hubName = core.hostName;
+    // The records live in the core's durable queues; these only lease them for receivers.
     const feedback = new ServiceBoundQueue<FeedbackRecord>({
-      name: 'feedback', encode: (batch) => encodeFeedback(batch, hubName), batchMax: FEEDBACK_BATCH_MAX,
-      delayMs: options.feedbackBatchDelayMs ?? 200, maxPending: 10_000, log: this.log,
+      name: 'feedback', queue: core.serviceQueues.feedback, encode: (batch) => encodeFeedback(batch, hubName),
+      batchMax: FEEDBACK_BATCH_MAX, delayMs: options.feedbackBatchDelayMs ?? 200, log: this.log,
     });
-    const fileNotifications = new ServiceBoundQueue<Record<string, unknown>>({
-      name: 'file-notifications', encode: (batch) => encodeFileNotification(batch[0] ?? {}, hubName), batchMax: 1,
-      delayMs: 0, maxPending: 10_000, log: this.log,
+    const fileNotifications = new ServiceBoundQueue<FileNotification>({
+      name: 'file-notifications', queue: core.serviceQueues.fileNotifications,
+      encode: (batch) => encodeFileNotification({ ...batch[0] }, hubName), batchMax: 1, delayMs: 0, log: this.log,
     });
     this.ctx = {
       core, log: this.log, container, maxFrameBytes,
@@ -103,9 +103,6 @@ class AmqpHeadImpl implements AmqpHead {
       feedback, fileNotifications,
       onClosed: (conn) => this.connections.delete(conn),
     };
-    this.unsubscribe.push(core.c2d.onFeedback((record) => feedback.push(record)));
-    // File notifications come from the core's file service (HTTPS upload flow).
-    this.unsubscribe.push(core.files.onFileNotification((n) => fileNotifications.push({ ...n })));
   }
 
   async start(): Promise<void> {
@@ -148,14 +145,14 @@ class AmqpHeadImpl implements AmqpHead {
     this.connections.add(new AmqpConnection(socket, this.ctx));
   }
 
-  publishFileNotification(notification: FileNotification): void {
-    this.ctx.fileNotifications.push({ ...notification });
+  publishFileNotification(notification: FileNotification): Promise<void> {
+    return this.options.core.serviceQueues.fileNotifications.append(notification);
   }
 
   stats(): AmqpHeadStats {
     let identities = 0;
     for (const conn of this.connections) identities += conn.identityCount;
-    return { connectionsAccepted: this.accepted, connectionsOpen: this.connections.size, identities, feedbackDropped: this.ctx.feedback.dropped };
+    return { connectionsAccepted: this.accepted, connectionsOpen: this.connections.size, identities };
   }
 
   close(): Promise<void> {
@@ -164,7 +161,6 @@ class AmqpHeadImpl implements AmqpHead {
   }
 
   private async shutdown(): Promise<void> {
-    for (const off of this.unsubscribe.splice(0)) off();
     this.ctx.feedback.close();
     this.ctx.fileNotifications.close();
     const server = this.server;

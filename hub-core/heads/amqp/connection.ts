@@ -7,7 +7,7 @@
  */
 import type { Duplex } from 'node:stream';
 import type { AmqpError, Connection, ConnectionOptions, Container, EventContext, Receiver, Sender } from 'rhea';
-import type { HubCoreApi } from '../../core/api.js';
+import type { FileNotification, HubCoreApi } from '../../core/api.js';
 import type { FeedbackRecord, IdentityRef } from '../../core/types.js';
 import { identityKey } from '../../core/index.js';
 import type { Logger } from '../../log.js';
@@ -38,7 +38,7 @@ export interface ConnectionContext {
   authTimeoutMs: number;
   maxGrants: number;
   feedback: ServiceBoundQueue<FeedbackRecord>;
-  fileNotifications: ServiceBoundQueue<Record<string, unknown>>;
+  fileNotifications: ServiceBoundQueue<FileNotification>;
   onClosed(conn: AmqpConnection): void;
 }
 

@@ -65,9 +65,16 @@ export const AmqpEvents = {
   serviceC2dRejected(log: Logger, conn: number, code: string): void {
     log.info({ event: 'service-c2d-rejected', code, conn }, 'service C2D message rejected');
   },
-  /** Service-bound records produced while no receiver was attached (not persisted). */
-  serviceBoundDropped(log: Logger, stream: string, count: number): void {
-    log.info({ event: 'service-bound-dropped', stream, count }, 'no receiver attached; records dropped');
+  /**
+   * The core dropped service-bound records unread: `full` (oldest beyond serviceQueueMaxRecords),
+   * `expired` (older than serviceQueueTtlMs), `deliveryCount` (dead-lettered).
+   */
+  serviceBoundDropped(log: Logger, stream: string, reason: string, count: number): void {
+    log.info({ event: 'service-bound-dropped', stream, reason, count }, 'service-bound records dropped');
+  },
+  /** Settling a lease in the core failed (the records stay stored), or a batch could not be encoded. */
+  serviceBoundFailed(log: Logger, stream: string, step: string, err: unknown): void {
+    log.warn({ event: 'service-bound-failed', code: 'FH_INTERNAL', stream, step, err }, 'service-bound delivery step failed');
   },
   internalError(log: Logger, conn: number, err: unknown): void {
     log.error({ event: 'internal-error', code: 'FH_INTERNAL', conn, err }, 'AMQP head internal error; closing');

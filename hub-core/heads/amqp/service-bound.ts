@@ -1,16 +1,18 @@
 /**
- * A head-wide stream of records for service receivers: delivery feedback
+ * The AMQP side of the core's service-bound queues: delivery feedback
  * (`/messages/serviceBound/feedback`) and file-upload notifications
- * (`/messages/serviceBound/filenotifications`). Records are batched (feedback: ≤ 64 per message,
- * wire contract E) and handed to one attached receiver with credit, round-robin, like a queue
- * with competing consumers. A batch the receiver releases, or leaves unsettled when its link
- * goes, is queued again.
+ * (`/messages/serviceBound/filenotifications`), wire contract E. The records live in the core
+ * (`core.serviceQueues`, durable, bounded, with TTL); this head only leases them for receivers
+ * that have credit, one batch per AMQP message (feedback ≤ 64 records, a file notification
+ * alone), receivers taking turns as competing consumers.
  *
- * Not durable: records produced while no receiver is attached are dropped (counted and
- * logged), and pending ones are lost on restart. IoT Hub keeps feedback for a while; the core
- * does not persist it yet (see NOTES-for-core.md).
+ * Settlement maps to the lease: `accepted` and `rejected` (the receiver's choice to drop it)
+ * complete it; `released`, `modified`, a settle without outcome, or the link or connection going
+ * away release it (one more delivery counted by the core). Records produced while no receiver is
+ * attached simply wait in the core.
  */
 import type { Delivery, EventContext, Sender } from 'rhea';
+import type { ServiceQueueApi } from '../../core/service-queue-api.js';
 import type { Logger } from '../../log.js';
 import { OutLink } from './link-kit.js';
 import { AmqpEvents } from './log-events.js';
@@ -19,100 +21,127 @@ import type { OutboundMessage } from './message-codec.js';
 export interface ServiceBoundOptions<T> {
   /** For logs: `feedback` or `file-notifications`. */
   name: string;
+  /** The core queue the records come from. */
+  queue: ServiceQueueApi<T>;
   encode(batch: T[]): OutboundMessage;
   /** Records per message. */
   batchMax: number;
-  /** How long a partial batch waits for more records, ms. */
+  /**
+   * How long newly available records wait for more before a partial batch is sent, ms. A
+   * receiver that attaches or gets credit is served at once with whatever is waiting.
+   */
   delayMs: number;
-  /** Records held while receivers have no credit; the oldest are dropped beyond. */
-  maxPending: number;
   log: Logger;
 }
 
+type Settlement = 'complete' | 'release' | 'unsent';
+
 interface Receiver {
   out: OutLink;
-  unsettled: Map<Delivery, unknown[]>;
+  /** Unsettled deliveries → the lease each carries. */
+  unsettled: Map<Delivery, string>;
 }
 
+/** One head-wide consumer of a core service-bound queue, feeding every attached receiver link. */
 export class ServiceBoundQueue<T> {
-  private pending: T[] = [];
   private readonly receivers = new Map<Sender, Receiver>();
+  private readonly unsubscribe: Array<() => void>;
   private timer: NodeJS.Timeout | undefined;
   private next = 0;
-  /** Records dropped since start (no receiver, or over maxPending). */
-  dropped = 0;
+  private closed = false;
 
-  constructor(private readonly options: ServiceBoundOptions<T>) {}
+  constructor(private readonly options: ServiceBoundOptions<T>) {
+    const { queue, log, name } = options;
+    this.unsubscribe = [
+      queue.onAvailable(() => this.available()),
+      queue.onDropped((reason, count) => AmqpEvents.serviceBoundDropped(log, name, reason, count)),
+    ];
+  }
 
-  /** A service receiver attached: it takes batches as its credit allows. */
+  /** A service receiver attached: it takes batches as its credit allows (from the first flow on). */
   attach(sender: Sender): void {
     const receiver: Receiver = { out: new OutLink(sender, 0, () => this.flush()), unsettled: new Map() };
     this.receivers.set(sender, receiver);
-    const settledWith = (requeue: boolean) => (c: EventContext): void => {
-      const batch = c.delivery === undefined ? undefined : receiver.unsettled.get(c.delivery);
-      if (c.delivery === undefined || batch === undefined) return;
+    const settledWith = (outcome: Settlement) => (c: EventContext): void => {
+      const token = c.delivery === undefined ? undefined : receiver.unsettled.get(c.delivery);
+      if (c.delivery === undefined || token === undefined) return;
       receiver.unsettled.delete(c.delivery);
       if (!c.delivery.remote_settled) c.delivery.update(true);
-      if (requeue) this.requeue(batch as T[]);
+      this.settle(token, outcome);
     };
-    sender.on('accepted', settledWith(false));
+    sender.on('accepted', settledWith('complete'));
     // A rejected record is the receiver's decision to drop it, as for any AMQP queue.
-    sender.on('rejected', settledWith(false));
-    sender.on('released', settledWith(true));
-    sender.on('settled', settledWith(false));
+    sender.on('rejected', settledWith('complete'));
+    // rhea also reports `modified` as `released` by default; either way the batch goes back.
+    sender.on('released', settledWith('release'));
+    sender.on('modified', settledWith('release'));
+    // Settled with no outcome (the outcome handlers above ran first and took the rest):
+    // nothing says the receiver kept it, so it is delivered again.
+    sender.on('settled', settledWith('release'));
   }
 
-  /** The receiver's link is gone: what it had not settled goes back to the queue. */
+  /** The receiver's link is gone: every batch it had not settled goes back to the queue. */
   detach(sender: Sender): void {
     const receiver = this.receivers.get(sender);
     if (receiver === undefined) return;
     this.receivers.delete(sender);
     receiver.out.close();
-    for (const batch of receiver.unsettled.values()) this.requeue(batch as T[]);
+    const tokens = [...receiver.unsettled.values()];
+    receiver.unsettled.clear();
+    for (const token of tokens) this.settle(token, 'release');
   }
 
-  /** A new record from the core. */
-  push(record: T): void {
-    if (this.receivers.size === 0) {
-      this.drop(1);
-      return;
-    }
-    this.pending.push(record);
-    if (this.pending.length > this.options.maxPending) {
-      this.pending.shift();
-      this.drop(1);
-    }
-    if (this.pending.length >= this.options.batchMax) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), this.options.delayMs);
-  }
-
-  /** Stops the batch timer (head closing). */
+  /** Stops listening to the core (head closing); links still attached release on detach. */
   close(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.closed = true;
+    this.clearTimer();
+    for (const off of this.unsubscribe.splice(0)) off();
   }
 
-  private requeue(batch: T[]): void {
-    this.pending.unshift(...batch);
-    this.timer ??= setTimeout(() => this.flush(), this.options.delayMs);
+  /** Records became available in the core: send soon, or at once when a full batch is waiting. */
+  private available(): void {
+    if (this.closed || this.receivers.size === 0 || this.timer !== undefined) return;
+    const full = this.options.queue.availableCount() >= this.options.batchMax;
+    // Never synchronously: this runs inside the core's append or release.
+    this.timer = setTimeout(() => this.flush(), full ? 0 : this.options.delayMs);
   }
 
   private flush(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.clearTimer();
+    if (this.closed) return;
     const receivers = [...this.receivers.values()];
-    while (this.pending.length > 0 && receivers.length > 0) {
-      const receiver = this.pick(receivers);
+    for (;;) {
       // No receiver has credit: their next flow calls flush again.
+      const receiver = this.pick(receivers);
       if (receiver === undefined) return;
-      const batch = this.pending.splice(0, this.options.batchMax);
-      const delivery = receiver.out.trySend(this.options.encode(batch));
+      const lease = this.options.queue.lease(this.options.batchMax);
+      if (lease === undefined) return;
+      let message: OutboundMessage;
+      try {
+        message = this.options.encode(lease.records);
+      } catch (err) {
+        // Records that cannot be encoded never will be: dropped, or they would block the queue.
+        AmqpEvents.serviceBoundFailed(this.options.log, this.options.name, 'encode', err);
+        this.settle(lease.lockToken, 'complete');
+        continue;
+      }
+      const delivery = receiver.out.trySend(message);
       if (delivery === undefined) {
-        this.pending.unshift(...batch);
+        // Not sent after all: the records go back, no delivery counted.
+        this.settle(lease.lockToken, 'unsent');
         return;
       }
-      receiver.unsettled.set(delivery, batch);
+      // A receiver that asked for pre-settled transfers settles nothing: sent is done.
+      if (delivery.settled) this.settle(lease.lockToken, 'complete');
+      else receiver.unsettled.set(delivery, lease.lockToken);
     }
+  }
+
+  /** Settles a lease in the core; a failed write leaves the records stored (redelivered after a restart). */
+  private settle(lockToken: string, outcome: Settlement): void {
+    const { queue, log, name } = this.options;
+    const done = outcome === 'complete' ? queue.complete(lockToken) : queue.release(lockToken, { delivered: outcome === 'release' });
+    done.catch((err: unknown) => AmqpEvents.serviceBoundFailed(log, name, outcome, err));
   }
 
   /** The next receiver with credit, round-robin. */
@@ -127,8 +156,8 @@ export class ServiceBoundQueue<T> {
     return undefined;
   }
 
-  private drop(count: number): void {
-    this.dropped += count;
-    AmqpEvents.serviceBoundDropped(this.options.log, this.options.name, count);
+  private clearTimer(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
   }
 }

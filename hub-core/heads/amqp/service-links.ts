@@ -1,11 +1,12 @@
 /**
  * The service side of the AMQP head (wire contract E): the C2D sender link of azure-iothub
  * (`/messages/devicebound`, each message's `to` names the device) and the service-bound
- * receivers (feedback, file notifications). Every link needs a live policy token with
+ * receivers (feedback, file notifications), which lease records from the core's durable
+ * service-bound queues (service-bound.ts). Every link needs a live policy token with
  * ServiceConnect on this connection.
  */
 import type { AmqpError, EventContext, Receiver, Sender } from 'rhea';
-import type { HubCoreApi } from '../../core/api.js';
+import type { FileNotification, HubCoreApi } from '../../core/api.js';
 import type { FeedbackRecord } from '../../core/types.js';
 import { HubError } from '../../errors.js';
 import type { Logger } from '../../log.js';
@@ -73,7 +74,7 @@ export class ServiceLinks {
   constructor(private readonly ctx: ServiceLinkContext & {
     grants: GrantTable;
     feedback: ServiceBoundQueue<FeedbackRecord>;
-    fileNotifications: ServiceBoundQueue<Record<string, unknown>>;
+    fileNotifications: ServiceBoundQueue<FileNotification>;
   }) {}
 
   /** Serves a service link; returns the error to refuse it with instead. */
