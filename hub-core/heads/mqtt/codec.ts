@@ -2,7 +2,7 @@
  * Encoders for the few packets a server sends (MQTT 3.1.1 §3). Purpose-built instead of
  * mqtt-packet's `generate`: that allocates an EventEmitter per packet and, on first use, a cache
  * of 65,536 two-byte Buffers (about 6 MB of heap) for packet ids. Here each packet is one
- * allocation. Decoding stays with mqtt-packet's parser.
+ * allocation. Decoding: fast-path.ts for the hot packets, mqtt-packet's parser for the rest.
  */
 
 /** PINGRESP [MQTT-3.13]. */

@@ -1,6 +1,7 @@
 /**
- * One MQTT connection: bytes in (size guard, then mqtt-packet's parser), packets dispatched to
- * the handlers (one file per packet family, the aedes layout), packets out (corked per tick),
+ * One MQTT connection: bytes in (size guard, framer, then fast-path.ts for the hot packets or
+ * mqtt-packet's parser for the rest), packets dispatched to the handlers (one file per packet
+ * family, the aedes layout), packets out (coalesced per tick),
  * keepalive, backpressure and teardown. State: awaiting-connect → authenticating → connected →
  * closed. Kept small on purpose: a hub holds a thousand of these.
  */
@@ -18,7 +19,8 @@ import { MqttEvents, type ConnFields } from './log-events.js';
 import type { MqttDeviceProxy } from './device-proxy.js';
 import type { SessionStore, Subscriptions } from './session-store.js';
 import type { TopicTable } from './topics.js';
-import { dispatchPacket } from './dispatch.js';
+import { connected, dispatchPacket } from './dispatch.js';
+import { decodeFast, Framer } from './fast-path.js';
 
 /**
  * What a connection reads and writes: a TLS socket from the head's own server, or any other
@@ -61,6 +63,8 @@ export const Pause = { auth: 1, writes: 2, inflight: 4 } as const;
 
 /** Stop reading while this much is queued for the socket, bytes. */
 const WRITE_HIGH_WATER = 512 * 1024;
+/** Packets queued in one tick up to this many bytes are copied into one buffer and written once. */
+const COALESCE_MAX_BYTES = 16 * 1024;
 /** Stop reading while this many device messages await the store. */
 export const MAX_INFLIGHT = 256;
 
@@ -84,10 +88,15 @@ export class Connection {
   subscriptionChain: Promise<void> = Promise.resolve();
 
   private readonly guard: FrameGuard;
+  private readonly framer = new Framer();
+  private readonly onPacket = (buf: Buffer, start: number, bodyStart: number, end: number): boolean => this.packetBytes(buf, start, bodyStart, end);
   private readonly parser: Parser;
   private readonly deadline: Deadline;
   private paused = 0;
-  private corked = false;
+  /** Packets written this tick, sent together by {@link Connection.flush}. */
+  private out: Uint8Array[] = [];
+  private outBytes = 0;
+  private readonly flushOnTick = (): void => this.flush();
   private idleLimitMs: number;
 
   constructor(
@@ -125,7 +134,28 @@ export class Connection {
       this.destroy(verdict);
       return;
     }
-    this.parser.parse(chunk);
+    this.framer.push(chunk, this.onPacket);
+  }
+
+  /**
+   * One whole packet: the hot packets of a connected client are decoded here (fast-path.ts);
+   * everything else, and anything unusual, goes to mqtt-packet's parser as it came.
+   */
+  private packetBytes(buf: Buffer, start: number, bodyStart: number, end: number): boolean {
+    if (this.state === 'connected') {
+      const packet = decodeFast(buf, start, bodyStart, end);
+      if (packet !== undefined) {
+        connected(this, packet);
+        return !this.isClosed();
+      }
+    }
+    this.parser.parse(buf.subarray(start, end));
+    return !this.isClosed();
+  }
+
+  /** A method, so that a handler closing the connection is not narrowed away by the compiler. */
+  private isClosed(): boolean {
+    return this.state === 'closed';
   }
 
   private onIdle(): void {
@@ -139,19 +169,36 @@ export class Connection {
     this.deadline.arm(this.idleLimitMs);
   }
 
-  /** Writes one encoded packet. Writes in the same tick go out in one TLS record batch. */
+  /**
+   * Writes one encoded packet. Packets written in the same tick (the PUBACKs of one store batch,
+   * say) are queued and go out in one `socket.write`, in the order written [MQTT-4.6.0-2].
+   */
   write(bytes: Uint8Array): void {
     if (this.state === 'closed') return;
-    if (!this.corked) {
-      this.corked = true;
-      this.socket.cork();
-      process.nextTick(() => {
-        this.corked = false;
-        this.socket.uncork();
-      });
+    if (this.out.length === 0) process.nextTick(this.flushOnTick);
+    this.out.push(bytes);
+    this.outBytes += bytes.length;
+  }
+
+  /** Sends what {@link Connection.write} queued: small packets concatenated, large ones corked. */
+  private flush(): void {
+    const out = this.out;
+    if (out.length === 0) return;
+    const bytes = this.outBytes;
+    this.out = [];
+    this.outBytes = 0;
+    const socket = this.socket;
+    if (socket.destroyed || socket.writableEnded) return;
+    if (out.length === 1) {
+      socket.write(out[0]!);
+    } else if (bytes <= COALESCE_MAX_BYTES) {
+      socket.write(Buffer.concat(out, bytes));
+    } else {
+      socket.cork();
+      for (const b of out) socket.write(b);
+      socket.uncork();
     }
-    this.socket.write(bytes);
-    if (this.socket.writableLength > WRITE_HIGH_WATER) this.pause(Pause.writes);
+    if (socket.writableLength > WRITE_HIGH_WATER && this.state !== 'closed') this.pause(Pause.writes);
   }
 
   /** Publishes to the device (hub → device). */
@@ -186,6 +233,8 @@ export class Connection {
   /** Ends the connection gracefully (client DISCONNECT, head closing): flushes, then closes. */
   end(why: string): void {
     if (this.state === 'closed') return;
+    // What was written before (a refusing CONNACK, say) goes out before the FIN.
+    this.flush();
     this.teardown(why);
     this.socket.end();
     // A peer that never closes its side must not hold the head's close() forever.
@@ -196,6 +245,8 @@ export class Connection {
   /** Closes at once (protocol error, refusal, core request). Idempotent. */
   destroy(why: string): void {
     if (this.state !== 'closed') this.teardown(why);
+    this.out = [];
+    this.outBytes = 0;
     this.socket.destroy();
   }
 
@@ -204,6 +255,7 @@ export class Connection {
     this.deadline.cancel();
     this.acks.clear();
     this.backlog = [];
+    this.framer.clear();
     this.parser.removeAllListeners('packet');
     MqttEvents.disconnected(this.ctx.log, this.fields, why);
     // Idempotent in the core; a session replaced by a newer connection ignores it.

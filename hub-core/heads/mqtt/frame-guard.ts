@@ -2,7 +2,7 @@
  * Looks at MQTT fixed headers as bytes arrive, before anything is buffered: the packet type and
  * the Remaining Length [MQTT-2.2.3]. A packet announcing more than the limit is refused on its
  * header, so a client claiming a 100 MB PUBLISH costs us a few bytes, not 100 MB. The guard only
- * scans (no copies); the chunk then goes to mqtt-packet's parser unchanged.
+ * scans (no copies); the chunk then goes to the framer (fast-path.ts) unchanged.
  */
 
 /** Why a chunk was refused. */
