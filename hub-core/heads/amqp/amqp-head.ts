@@ -10,6 +10,7 @@ import { createServer, type Server, type TLSSocket } from 'node:tls';
 import rhea, { type Container } from 'rhea';
 import type { FileNotification } from '../../core/api.js';
 import type { FeedbackRecord } from '../../core/types.js';
+import { closeListener } from '../close-listener.js';
 import { HubError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { HeadOptions, ProtocolHead } from '../head.js';
@@ -163,16 +164,9 @@ class AmqpHeadImpl implements AmqpHead {
   private async shutdown(): Promise<void> {
     this.ctx.feedback.close();
     this.ctx.fileNotifications.close();
-    const server = this.server;
-    const closed = server === undefined ? Promise.resolve() : new Promise<void>((resolve) => server.close(() => resolve()));
-    for (const conn of [...this.connections]) conn.end('the hub is shutting down');
-    // Sockets still in the TLS handshake have no connection yet; after a grace period for the
-    // graceful closes above, whatever is left is cut (a silent peer must not hold close()).
-    const grace = setTimeout(() => {
-      for (const socket of this.sockets) socket.destroy();
-    }, 2000);
-    await closed;
-    clearTimeout(grace);
+    await closeListener(this.server, () => {
+      for (const conn of [...this.connections]) conn.end('the hub is shutting down');
+    }, this.sockets);
   }
 
   address(): { host: string; port: number } {

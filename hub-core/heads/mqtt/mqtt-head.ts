@@ -7,6 +7,7 @@
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createServer, type Server, type TLSSocket } from 'node:tls';
+import { closeListener } from '../close-listener.js';
 import { HubError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { HeadOptions, ProtocolHead } from '../head.js';
@@ -128,17 +129,9 @@ class MqttHeadImpl implements MqttHead {
   }
 
   private async shutdown(): Promise<void> {
-    const server = this.server;
-    // Streams given to handle() may exist without a listening server (a head never started).
-    const closed = server === undefined ? Promise.resolve() : new Promise<void>((resolve) => server.close(() => resolve()));
-    for (const conn of [...this.connections]) conn.end('head closing');
-    // Sockets still in the TLS handshake have no Connection yet; after a grace period for the
-    // graceful ends above, whatever is left is cut (a silent peer must not hold close()).
-    const grace = setTimeout(() => {
-      for (const socket of this.sockets) socket.destroy();
-    }, 2000);
-    await closed;
-    clearTimeout(grace);
+    await closeListener(this.server, () => {
+      for (const conn of [...this.connections]) conn.end('head closing');
+    }, this.sockets);
   }
 
   address(): { host: string; port: number } {
