@@ -1,13 +1,16 @@
 #!/usr/bin/env node
 // `npm run bench`: one JSON line per scenario per target on stdout, progress on stderr.
-//   --only mqtt-ingest|mqtt-connections   run one scenario
-//   --duration S    measured seconds of mqtt-ingest (default 10, after a warm-up)
-//   --targets fieldhub,mosquitto,aedes    which brokers (default all three)
-//   --window N      in-flight QoS 1 messages per connection (default 16)
-//   --connections N devices in mqtt-ingest (default 100)
+//   --only mqtt-ingest|amqp-ingest|mqtt-connections   run one scenario
+//   --duration S    measured seconds of mqtt-ingest and amqp-ingest (default 10, after a warm-up)
+//   --targets fieldhub,mosquitto,aedes    which brokers (default all three; amqp-ingest: fieldhub only)
+//   --window N      in-flight messages per device (default 16)
+//   --connections N devices in mqtt-ingest and amqp-ingest (default 100)
+//   --amqp-connections A,B   amqp-ingest modes: AMQP connections carrying the devices (default
+//                   100,1: one per device, then all identities multiplexed over one)
 //   --steps A,B,C   idle connection counts of mqtt-connections (default 100,500,1000)
 // After mqtt-ingest, one ratio line: fieldhub/mosquitto in `ratio`, fieldhub/aedes in `ratioAedes`
-// (each present when both of its targets ran).
+// (each present when both of its targets ran). After amqp-ingest, when fieldhub's mqtt-ingest ran
+// too, one line `vsMqtt`: each AMQP mode's figures divided by fieldhub's MQTT figures.
 import { parseArgs } from 'node:util';
 import { startMosquitto } from './lib/mosquitto.mjs';
 import { startFieldhub } from './lib/fieldhub.mjs';
@@ -23,12 +26,13 @@ const { values: args } = parseArgs({
     targets: { type: 'string', default: 'fieldhub,mosquitto,aedes' },
     window: { type: 'string', default: '16' },
     connections: { type: 'string', default: '100' },
+    'amqp-connections': { type: 'string', default: '100,1' },
     'payload-bytes': { type: 'string', default: '256' },
     steps: { type: 'string', default: '100,500,1000' },
   },
 });
 
-const SCENARIOS = ['mqtt-ingest', 'mqtt-connections'];
+const SCENARIOS = ['mqtt-ingest', 'amqp-ingest', 'mqtt-connections'];
 if (args.only && !SCENARIOS.includes(args.only)) {
   process.stderr.write(`bench: unknown scenario ${args.only} (known: ${SCENARIOS.join(', ')})\n`);
   process.exit(2);
@@ -43,6 +47,8 @@ for (const t of targets) {
 }
 
 let failures = 0;
+/** fieldhub's mqtt-ingest figures of this run, for amqp-ingest's comparison. */
+let fieldhubMqtt;
 function emit(obj) {
   process.stdout.write(JSON.stringify(obj) + '\n');
 }
@@ -66,6 +72,7 @@ async function ingest() {
       emit({ scenario: 'mqtt-ingest', target: name, error: String(err.message ?? err) });
     }
   }
+  fieldhubMqtt = results.fieldhub;
   const line = {};
   const ratio = ratioOf(results.fieldhub, results.mosquitto);
   const ratioAedes = ratioOf(results.fieldhub, results.aedes);
@@ -75,13 +82,48 @@ async function ingest() {
 }
 
 /** fieldhub's figures divided by another target's, or null when either did not run. */
-function ratioOf(a, b) {
+function ratioOf(a, b, keys = ['msgPerS', 'p50Ms', 'p99Ms', 'peakRssMB', 'idleRssMB', 'cpuMsPerKMsg']) {
   if (!a || !b) return null;
   const ratio = {};
-  for (const k of ['msgPerS', 'p50Ms', 'p99Ms', 'peakRssMB', 'idleRssMB', 'cpuMsPerKMsg']) {
+  for (const k of keys) {
     ratio[k] = a[k] && b[k] ? round(a[k] / b[k], 3) : null;
   }
   return ratio;
+}
+
+/**
+ * fieldhub's AMQP head under the mqtt-ingest workload, once per connection count (100: one
+ * connection per device; 1: every identity multiplexed over one connection, as the gateway's
+ * upstream link), each against a fresh hub.
+ */
+async function amqpIngest() {
+  if (!targets.includes('fieldhub')) {
+    progress('amqp-ingest skipped: only fieldhub has an AMQP head and it is not in --targets');
+    return;
+  }
+  const modes = args['amqp-connections'].split(',').map((m) => Number(m.trim())).filter((m) => m > 0);
+  const vsMqtt = {};
+  for (const conns of modes) {
+    progress(`amqp-ingest against fieldhub, ${conns} connection(s)`);
+    try {
+      const r = await runIngest(startFieldhub, {
+        protocol: 'amqp', amqpConnections: conns,
+        connections: Number(args.connections), payloadBytes: Number(args['payload-bytes']),
+        window: Number(args.window), durationS: Number(args.duration), warmupS: Number(args.warmup), progress,
+      });
+      emit({ scenario: 'amqp-ingest', target: 'fieldhub', ...r });
+      const ratio = ratioOf(r, fieldhubMqtt, ['msgPerS', 'p99Ms', 'peakRssMB']);
+      if (ratio) vsMqtt[`connections${r.connections}`] = ratio;
+    } catch (err) {
+      failures++;
+      emit({ scenario: 'amqp-ingest', target: 'fieldhub', protocol: 'amqp', connections: conns, error: String(err.message ?? err) });
+    }
+  }
+  if (!fieldhubMqtt) progress('amqp-ingest: no vsMqtt line, fieldhub\'s mqtt-ingest did not run (or failed) in this run');
+  else if (Object.keys(vsMqtt).length > 0) {
+    const { msgPerS, p99Ms, peakRssMB } = fieldhubMqtt;
+    emit({ scenario: 'amqp-ingest', vsMqtt, mqtt: { msgPerS, p99Ms, peakRssMB } });
+  }
 }
 
 async function connections() {
@@ -100,5 +142,6 @@ async function connections() {
 }
 
 if (!args.only || args.only === 'mqtt-ingest') await ingest();
+if (!args.only || args.only === 'amqp-ingest') await amqpIngest();
 if (!args.only || args.only === 'mqtt-connections') await connections();
 process.exitCode = failures > 0 ? 1 : 0;

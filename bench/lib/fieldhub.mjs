@@ -34,8 +34,12 @@ function waitReady(child, outFile) {
     child.stdout.on('data', (chunk) => {
       out += chunk;
       writeFileSync(outFile, out);
-      const m = /ready: mqtts:\/\/\S+:(\d+) https:\/\/\S+:(\d+)/.exec(out);
-      if (m) { clearTimeout(timer); resolve({ mqtt: Number(m[1]), https: Number(m[2]) }); }
+      // The whole line (up to its newline): the amqps port comes last and may be in the next chunk.
+      const m = /ready: mqtts:\/\/\S+:(\d+) https:\/\/\S+:(\d+)(?: amqps:\/\/\S+:(\d+))?[^\n]*\n/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ mqtt: Number(m[1]), https: Number(m[2]), amqp: m[3] === undefined ? undefined : Number(m[3]) });
+      }
     });
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
@@ -80,7 +84,9 @@ export async function startFieldhub() {
     ports = await waitReady(child, join(dir, 'stdout.log'));
   } catch (e) {
     try { process.kill(child.pid, 'SIGKILL'); } catch { /* gone */ }
-    throw new Error(`${e.message}\nstderr: ${readFileSync(join(dir, 'stderr.log'), 'utf8').slice(-2000)}`);
+    const tail = readFileSync(join(dir, 'stderr.log'), 'utf8').slice(-2000);
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`${e.message}\nstderr: ${tail}`);
   }
   const idleRssMB = statusMB(child.pid, 'VmRSS');
   const info = JSON.parse(readFileSync(join(dataDir, 'hub.json'), 'utf8'));
@@ -94,12 +100,19 @@ export async function startFieldhub() {
     name: 'fieldhub',
     pid: child.pid,
     target: { host: HOST, port: ports.mqtt, ca, clean: false, keepalive: 180 },
+    /**
+     * The AMQP head (TLS, no SASL, CBS put-token), for amqp-loadgen-child.mjs; undefined when the
+     * ready line names no amqps port. `servername`: the hub's certificate also names localhost,
+     * and TLS must not send an IP address as SNI.
+     */
+    amqpTarget: ports.amqp === undefined ? undefined : { host: HOST, port: ports.amqp, ca, servername: 'localhost', hostName: info.hostName },
     idleRssMB,
     engine: `fieldhub ${JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version}`,
     // The telemetry is written to the hub's LevelDB store before the PUBACK (checked below by
     // storedCount); durability `process`: it survives a crash of the hub, not of the machine.
     durableBeforeAck: true,
     persistence: 'LevelDB, stored before PUBACK (durability process: no fsync)',
+    amqpPersistence: 'LevelDB, stored before the accepted disposition (durability process: no fsync)',
     async devices(n, prefix = 'bench') {
       const ids = Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
       let next = 0;
@@ -113,12 +126,18 @@ export async function startFieldhub() {
         }
       };
       await Promise.all(Array.from({ length: 8 }, lane));
-      return ids.map((id) => ({
-        clientId: id,
-        username: `${info.hostName}/${id}/?api-version=2021-04-12`,
-        password: sasToken(`${info.hostName}/devices/${id}`, deviceKey, 3600),
-        topic: `devices/${id}/messages/events/`,
-      }));
+      return ids.map((id) => {
+        const resource = `${info.hostName}/devices/${id}`;
+        const token = sasToken(resource, deviceKey, 3600);
+        return {
+          clientId: id,
+          username: `${info.hostName}/${id}/?api-version=2021-04-12`,
+          password: token,
+          topic: `devices/${id}/messages/events/`,
+          // AMQP: the same token through $cbs put-token (`name` = the encoded sr), then a sender.
+          amqp: { token, name: encodeStrict(resource), address: `/devices/${id}/messages/events` },
+        };
+      });
     },
     /** How many messages the hub holds: proof the acknowledged ones were stored, not dropped. */
     async storedCount() {

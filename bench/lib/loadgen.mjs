@@ -1,5 +1,7 @@
 // Parent side of the load generator: spreads devices over N child processes (one per core) and
-// drives them in lock step, so every target sees the same load from the same code.
+// drives them in lock step, so every target sees the same load from the same code. The child is
+// loadgen-child.mjs (MQTT) unless another one speaking the same IPC commands is given
+// (amqp-loadgen-child.mjs).
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { cpuMs, merge, newHistogram, waitExit } from './measure.mjs';
@@ -7,8 +9,8 @@ import { cpuMs, merge, newHistogram, waitExit } from './measure.mjs';
 const childPath = fileURLToPath(new URL('./loadgen-child.mjs', import.meta.url));
 
 export class LoadGenerator {
-  constructor(workers = 2) {
-    this.children = Array.from({ length: workers }, () => fork(childPath, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+  constructor(workers = 2, child = childPath) {
+    this.children = Array.from({ length: workers }, () => fork(child, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
     for (const child of this.children) {
       child.on('exit', (code, signal) => {
         if (!this.closing) process.stderr.write(`bench: generator ${child.pid} exited (${code ?? signal})\n`);

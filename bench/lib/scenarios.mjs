@@ -1,19 +1,40 @@
 // The scenarios. mqtt-ingest: N device connections publish QoS 1 telemetry, each keeping
 // `window` messages in flight, so the rate is what the broker's acknowledgements allow.
-// mqtt-connections: resident memory of the broker as idle device connections grow, one figure
-// per step, to show memory stays bounded per connection.
+// amqp-ingest: the same N devices and window over the hub's AMQP head (unsettled transfers, each
+// counted when the hub settles it accepted), with one connection per device or the identities
+// multiplexed over fewer connections. mqtt-connections: resident memory of the broker as idle
+// device connections grow, one figure per step, to show memory stays bounded per connection.
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { LoadGenerator } from './loadgen.mjs';
 import { cpuMs, machineBusyMs, percentile, round, sleep, statusMB } from './measure.mjs';
 
+const AMQP_CHILD = fileURLToPath(new URL('./amqp-loadgen-child.mjs', import.meta.url));
+
+/**
+ * One ingest run against a fresh broker from `start()`. `opts.connections` devices each keep
+ * `opts.window` messages in flight. MQTT (default): one connection per device, 2 generator
+ * processes. `opts.protocol: 'amqp'`: the broker's `amqpTarget`, `opts.amqpConnections`
+ * connections carrying the devices (identities spread evenly), 2 generator processes, or 1 for
+ * a single connection.
+ */
 export async function runIngest(start, opts) {
+  const amqp = opts.protocol === 'amqp';
   const broker = await start();
   let gen;
   try {
+    if (amqp && !broker.amqpTarget) throw new Error(`${broker.name} has no AMQP port`);
     const devices = await broker.devices(opts.connections, 'ingest');
-    gen = new LoadGenerator(2);
-    await gen.connect(broker.target, devices);
-    opts.progress(`${broker.name}: ${devices.length} connected, warming up ${opts.warmupS} s`);
+    let target = broker.target;
+    let workers = 2;
+    if (amqp) {
+      const wanted = Math.max(1, Math.min(opts.amqpConnections, devices.length));
+      workers = wanted === 1 ? 1 : 2;
+      target = { ...broker.amqpTarget, identitiesPerConnection: Math.ceil(devices.length / wanted) };
+    }
+    gen = new LoadGenerator(workers, amqp ? AMQP_CHILD : undefined);
+    const connections = await gen.connect(target, devices);
+    opts.progress(`${broker.name}: ${devices.length} devices on ${connections} connections, warming up ${opts.warmupS} s`);
     await gen.startPublishing(opts.window, opts.payloadBytes);
     await sleep(opts.warmupS * 1000);
 
@@ -36,14 +57,20 @@ export async function runIngest(start, opts) {
     if (stored !== undefined && stored < stats.ackedTotal) {
       throw new Error(`${broker.name} acknowledged ${stats.ackedTotal} messages but stores only ${stored}`);
     }
+    if (amqp && stats.openConnections < connections) {
+      throw new Error(`${connections - stats.openConnections} of ${connections} AMQP connections closed during the run`);
+    }
     const kMsg = stats.acked / 1000;
     return {
+      protocol: amqp ? 'amqp' : 'mqtt',
       engine: broker.engine,
       durableBeforeAck: broker.durableBeforeAck,
-      persistence: broker.persistence,
-      connections: devices.length,
+      persistence: amqp ? broker.amqpPersistence ?? broker.persistence : broker.persistence,
+      connections,
+      ...(amqp ? { devices: devices.length, generatorProcesses: workers } : {}),
       payloadBytes: opts.payloadBytes,
-      qos: 1,
+      // AMQP: unsettled transfers, counted when the hub settles them `accepted` (after storing).
+      ...(amqp ? { settlement: 'unsettled, accepted after store' } : { qos: 1 }),
       window: opts.window,
       messages: stats.acked,
       durationS: round(durationS, 2),
