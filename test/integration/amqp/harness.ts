@@ -13,6 +13,7 @@ import type { StoredTelemetry } from '../../../hub-core/core/types.js';
 import { createAmqpHead, type AmqpHead, type AmqpHeadOptions } from '../../../hub-core/heads/amqp/index.js';
 import { MemoryStore } from '../../../hub-core/store/memory.js';
 import { issueServerCert, type TestTls } from '../../helpers/server-cert.js';
+import { createSasIdentity, readStoredTelemetry, waitFor } from '../../helpers/core-fixtures.js';
 
 /** One parsed log line. */
 export type LogLine = Record<string, unknown> & { code?: string; event?: string };
@@ -85,18 +86,8 @@ export async function startAmqpHub(options: StartOptions = {}): Promise<AmqpTest
 }
 
 /** Creates a SAS device (or module) and returns its primary key. */
-export async function addSasIdentity(hub: AmqpTestHub, deviceId: string, moduleId?: string): Promise<string> {
-  try {
-    await hub.core.registry.getDevice(deviceId);
-  } catch {
-    await hub.core.registry.createDevice({ deviceId });
-  }
-  if (moduleId !== undefined) {
-    const mod = await hub.core.registry.createModule({ deviceId, moduleId });
-    return mod.authentication.symmetricKey!.primaryKey!;
-  }
-  const dev = await hub.core.registry.getDevice(deviceId);
-  return dev.authentication.symmetricKey!.primaryKey!;
+export function addSasIdentity(hub: AmqpTestHub, deviceId: string, moduleId?: string): Promise<string> {
+  return createSasIdentity(hub.core, deviceId, moduleId);
 }
 
 /** A device connection string for the SDK, dialing the head through GatewayHostName. */
@@ -126,22 +117,11 @@ export function serviceConnectionString(hub: AmqpTestHub, keyName = 'iothubowner
 }
 
 /** Every stored telemetry message (optionally one device's). */
-export async function storedTelemetry(hub: AmqpTestHub, deviceId?: string): Promise<StoredTelemetry[]> {
-  const out: StoredTelemetry[] = [];
-  for await (const m of hub.core.telemetry.read(deviceId === undefined ? {} : { deviceId })) out.push(m);
-  return out;
+export function storedTelemetry(hub: AmqpTestHub, deviceId?: string): Promise<StoredTelemetry[]> {
+  return readStoredTelemetry(hub.core, deviceId);
 }
 
-/** Polls `check` until it returns a value other than undefined/false; fails after `ms`. */
-export async function waitFor<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, ms = 15_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+export { waitFor };
 
 /** Log lines with the given code or event. */
 export function logsWith(hub: AmqpTestHub, match: { code?: string; event?: string }): LogLine[] {

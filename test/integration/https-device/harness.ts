@@ -22,6 +22,7 @@ import { silentLogger } from '../../../hub-core/log.js';
 import { MemoryStore } from '../../../hub-core/store/memory.js';
 import { assertCanBind443, randomLoopback } from '../../helpers/loopback.js';
 import { issueServerCert } from '../../helpers/server-cert.js';
+import { readStoredTelemetry } from '../../helpers/core-fixtures.js';
 
 /** The system clock moved forward by `offsetMs`; timers run on real time. */
 export class OffsetClock implements Clock {
@@ -125,8 +126,6 @@ export async function startDeviceHarness(files: Partial<FileUploadOptions> = {})
 }
 
 /** The device messages stored for `deviceId`, oldest first. */
-export async function storedTelemetry(core: HubCore, deviceId: string): Promise<StoredTelemetry[]> {
-  const out: StoredTelemetry[] = [];
-  for await (const m of core.telemetry.read({ deviceId })) out.push(m);
-  return out;
+export function storedTelemetry(core: HubCore, deviceId: string): Promise<StoredTelemetry[]> {
+  return readStoredTelemetry(core, deviceId);
 }

@@ -19,6 +19,7 @@ import { createWebSocketBridge, type WebSocketBridge, type WebSocketBridgeOption
 import { MemoryStore } from '../../../hub-core/store/memory.js';
 import { assertCanBind443, randomLoopback } from '../../helpers/loopback.js';
 import { issueServerCert } from '../../helpers/server-cert.js';
+import { readStoredTelemetry, waitFor } from '../../helpers/core-fixtures.js';
 
 /** One parsed log line. */
 export type LogLine = Record<string, unknown> & { code?: string; event?: string };
@@ -104,22 +105,11 @@ export function deviceConnectionString(hub: WsTestHub, deviceId: string, key: st
 }
 
 /** Every stored telemetry message of one device. */
-export async function storedTelemetry(hub: WsTestHub, deviceId: string): Promise<StoredTelemetry[]> {
-  const out: StoredTelemetry[] = [];
-  for await (const m of hub.core.telemetry.read({ deviceId })) out.push(m);
-  return out;
+export function storedTelemetry(hub: WsTestHub, deviceId: string): Promise<StoredTelemetry[]> {
+  return readStoredTelemetry(hub.core, deviceId);
 }
 
-/** Polls `check` until it returns a value other than undefined/false; fails after `ms`. */
-export async function waitFor<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, ms = 15_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+export { waitFor };
 
 /** How a raw WebSocket attempt ended: opened (with the agreed subprotocol) or refused with an HTTP status. */
 export type WsOutcome = { opened: true; ws: WebSocket; protocol: string } | { opened: false; status: number; body: string };
