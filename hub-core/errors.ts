@@ -47,6 +47,7 @@ export const HubErrorCodes = {
   FH_MSG_TOO_LARGE: 'The message exceeds the size limit.',
   FH_MSG_INVALID: 'The message is malformed.',
   FH_THROTTLED: 'The identity exceeded its rate limit; retry later.',
+  FH_BACKLOG_FULL: 'The gateway cannot take the message now: its upstream outbox is full and its policy is reject; retry later.',
   FH_SESSION_REPLACED: 'A newer connection of the same identity replaced this one.',
   FH_SESSION_CLOSED: 'The session has ended; open a new connection.',
   FH_HUB_CLOSED: 'The hub core is closing or closed.',

@@ -76,6 +76,7 @@ export const HUB_ERROR_AMQP = {
   FH_MSG_TOO_LARGE: { condition: Condition.messageSize, twin: { status: 413, errorCode: 413001 } },
   FH_MSG_INVALID: argument,
   FH_THROTTLED: { condition: Condition.throttled, twin: { status: 429, errorCode: 429001 } },
+  FH_BACKLOG_FULL: { condition: Condition.resourceLimit, twin: { status: 503, errorCode: 503001 } },
   // A newer connection of the identity took over: AMQP's own "link stolen" condition.
   FH_SESSION_REPLACED: { condition: Condition.stolen, twin: { status: 503, errorCode: 503001 } },
   FH_SESSION_CLOSED: unavailable,

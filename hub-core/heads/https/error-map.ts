@@ -60,6 +60,7 @@ export const HUB_ERROR_HTTP = {
   FH_MSG_TOO_LARGE: { status: 413, name: 'MessageTooLarge', code: 413001 },
   FH_MSG_INVALID: argumentInvalid,
   FH_THROTTLED: { status: 429, name: 'ThrottlingException', code: 429001 },
+  FH_BACKLOG_FULL: { status: 503, name: 'ServiceUnavailable', code: 503001 },
   // The hub or its store is closing or not open yet, or a session went away under the request:
   // transient, and 503 is what the SDKs retry.
   FH_STORE_NOT_OPEN: serviceUnavailable,

@@ -52,6 +52,7 @@ const TABLE: Partial<Record<HubErrorCode, WireForm>> = {
   FH_MSG_INVALID: argument,
   FH_MSG_TOO_LARGE: argument,
   FH_THROTTLED: { connack: ConnackCode.serverUnavailable, twin: { status: 429, errorCode: 429001 } },
+  FH_BACKLOG_FULL: { connack: ConnackCode.serverUnavailable, twin: { status: 503, errorCode: 503001 } },
 };
 
 function formOf(err: unknown): WireForm {
