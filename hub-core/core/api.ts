@@ -200,6 +200,12 @@ export interface C2dService {
   queueDepth(deviceId: string): Promise<number>;
   /** Feedback records as they are produced (they are also queued in `serviceQueues.feedback`); returns an unsubscribe function. */
   onFeedback(listener: (record: FeedbackRecord) => void): () => void;
+  /**
+   * Enqueues a message (durably) for input `inputName` of a module (routes' BrokeredEndpoint
+   * sink). Delivered through the module session's proxy `sendC2d` with `system.inputName` set,
+   * settled like C2D. FH_REGISTRY_NOT_FOUND, FH_C2D_QUEUE_FULL, FH_MSG_TOO_LARGE.
+   */
+  sendToModuleInput(ref: { deviceId: string; moduleId: string }, inputName: string, message: Message): Promise<void>;
 }
 
 export interface TelemetryService {
@@ -214,6 +220,12 @@ export interface TelemetryService {
    * unused, so readers may see gaps but never a reused number.
    */
   lastSeq(): number;
+  /**
+   * Installs (or, with undefined, removes) an admission check that runs before a message is
+   * stored. It throws a HubError to refuse the message (for example FH_BACKLOG_FULL when the
+   * gateway's upstream outbox is full and its policy is reject); the sender gets that error.
+   */
+  setAdmission(check: ((ref: IdentityRef, message: Message) => void) | undefined): void;
 }
 
 export interface QueryResult {
@@ -334,6 +346,12 @@ export interface FileService {
 export interface HubCoreEvents {
   deviceConnected: [ref: IdentityRef, protocol: string];
   deviceDisconnected: [ref: IdentityRef, protocol: string];
+  /** A device or module was registered (durable); the gateway mirrors it upstream. */
+  identityCreated: [ref: IdentityRef];
+  /** A device or module was deleted (durable); a device's deletion also reports each of its modules. */
+  identityDeleted: [ref: IdentityRef];
+  /** A device wrote reported properties (durable): the applied patch and the new reported `$version`. */
+  reportedUpdated: [ref: IdentityRef, patch: JsonObject, version: number];
 }
 
 /** The assembled core. Create with `HubCore.create(options)` (hub.ts). */

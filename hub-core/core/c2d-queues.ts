@@ -1,7 +1,9 @@
 /**
- * The state behind C2D: every device's queue metadata in memory (bodies stay in the store), lock
+ * The state behind C2D: every identity's queue metadata in memory (bodies stay in the store), lock
  * tokens, and the durable transitions (enqueue, remove with feedback, re-queue with the delivery
- * count). Callers hold the device's lock (see c2d.ts); nothing here takes it.
+ * count). A queue is keyed by identity key (ids.ts): `d` holds a device's C2D messages, `d/m` a
+ * module's input messages (which never produce feedback). Callers hold the key's lock (see
+ * c2d.ts); nothing here takes it.
  */
 import { randomUUID } from 'node:crypto';
 import { decodeJson, encodeJson, type BatchOp, type Store } from '../store/store.js';
@@ -9,6 +11,7 @@ import type { Clock, HubLimits } from './api.js';
 import { c2dKey, feedbackRecord, parseC2dKey, wantsFeedback, type C2dRecord } from './c2d-records.js';
 import type { TimerHandle } from './clock.js';
 import type { IdentityCache } from './identity-cache.js';
+import { parseIdentityKey } from './ids.js';
 import type { StagedAppend } from './service-queue.js';
 import type { Session } from './session.js';
 import type { FeedbackRecord, FeedbackStatus } from './types.js';
@@ -40,67 +43,74 @@ export interface C2dQueuesDeps {
   feedback: { stage(records: readonly FeedbackRecord[]): StagedAppend };
 }
 
-/** Queue metadata and durable transitions for every device. */
+/** Queue metadata and durable transitions for every identity (key `d` or `d/m`). */
 export class C2dQueues {
   private readonly queues = new Map<string, C2dEntry[]>();
-  /** lock token → device id. */
+  /** lock token → identity key. */
   private readonly lockIndex = new Map<string, string>();
   private readonly listeners = new Set<(record: FeedbackRecord) => void>();
   private seq = 0;
 
   private constructor(private readonly deps: C2dQueuesDeps) {}
 
-  /** Loads every queue's metadata; deletes messages of devices deleted meanwhile. Locks do not survive a restart. */
+  /** Loads every queue's metadata; deletes messages of identities deleted meanwhile. Locks do not survive a restart. */
   static async load(deps: C2dQueuesDeps): Promise<C2dQueues> {
     const queues = new C2dQueues(deps);
     const orphans: BatchOp[] = [];
-    for await (const [key, value] of deps.c2d.iterate()) {
-      const { deviceId, seq } = parseC2dKey(key);
+    for await (const [storeKey, value] of deps.c2d.iterate()) {
+      const { key, seq } = parseC2dKey(storeKey);
       queues.seq = Math.max(queues.seq, seq);
-      if (deps.identities.deviceRecord(deviceId) === undefined) orphans.push({ type: 'del', key, sublevel: deps.c2d });
-      else queues.queue(deviceId).push(entryOf(decodeJson<C2dRecord>(value)));
+      if (!queues.exists(key)) orphans.push({ type: 'del', key: storeKey, sublevel: deps.c2d });
+      else queues.queue(key).push(entryOf(decodeJson<C2dRecord>(value)));
     }
     if (orphans.length > 0) await deps.write(orphans);
     return queues;
   }
 
-  /** The device's queue (created empty). Empty queues are kept: callers may hold a reference. */
-  queue(deviceId: string): C2dEntry[] {
-    let queue = this.queues.get(deviceId);
-    if (queue === undefined) this.queues.set(deviceId, (queue = []));
+  /** The identity's queue (created empty). Empty queues are kept: callers may hold a reference. */
+  queue(key: string): C2dEntry[] {
+    let queue = this.queues.get(key);
+    if (queue === undefined) this.queues.set(key, (queue = []));
     return queue;
   }
 
-  /** The device's queue if it has ever held a message. */
-  existing(deviceId: string): C2dEntry[] | undefined {
-    return this.queues.get(deviceId);
+  /** The identity's queue if it has ever held a message. */
+  existing(key: string): C2dEntry[] | undefined {
+    return this.queues.get(key);
   }
 
-  count(deviceId: string): number {
-    return this.queues.get(deviceId)?.length ?? 0;
+  count(key: string): number {
+    return this.queues.get(key)?.length ?? 0;
   }
 
-  /** Which device a lock token belongs to. */
-  deviceOf(lockToken: string): string | undefined {
+  /** Which identity (key) a lock token belongs to. */
+  keyOf(lockToken: string): string | undefined {
     return this.lockIndex.get(lockToken);
+  }
+
+  /** True while the identity of queue `key` is registered. */
+  exists(key: string): boolean {
+    const ref = parseIdentityKey(key);
+    if (ref.moduleId === undefined) return this.deps.identities.deviceRecord(ref.deviceId) !== undefined;
+    return this.deps.identities.moduleRecord(ref.deviceId, ref.moduleId) !== undefined;
   }
 
   nextSeq(): number {
     return ++this.seq;
   }
 
-  /** Writes a new message and appends it to the queue (if the device still exists after the write). */
-  async enqueue(deviceId: string, record: C2dRecord): Promise<void> {
-    await this.deps.write([this.putOp(deviceId, record)]);
-    if (this.deps.identities.deviceRecord(deviceId) !== undefined) this.queue(deviceId).push(entryOf(record));
+  /** Writes a new message and appends it to the queue (if the identity still exists after the write). */
+  async enqueue(key: string, record: C2dRecord): Promise<void> {
+    await this.deps.write([this.putOp(key, record)]);
+    if (this.exists(key)) this.queue(key).push(entryOf(record));
   }
 
-  lock(deviceId: string, entry: C2dEntry, owner: Session | 'pull'): string {
+  lock(key: string, entry: C2dEntry, owner: Session | 'pull'): string {
     const token = randomUUID();
     entry.state = 'locked';
     entry.lockToken = token;
     entry.owner = owner;
-    this.lockIndex.set(token, deviceId);
+    this.lockIndex.set(token, key);
     return token;
   }
 
@@ -114,50 +124,52 @@ export class C2dQueues {
   }
 
   /** One more failed delivery: expire, dead-letter at the limit, or persist the count and re-queue. */
-  async requeue(deviceId: string, entry: C2dEntry, state: 'queued' | 'parked'): Promise<void> {
+  async requeue(key: string, entry: C2dEntry, state: 'queued' | 'parked'): Promise<void> {
     const count = entry.deliveryCount + 1;
-    if (entry.expiresMs <= this.deps.clock.now()) return this.remove(deviceId, [entry], 'Expired');
-    if (count >= this.deps.limits.c2dMaxDeliveryCount) return this.remove(deviceId, [entry], 'DeliveryCountExceeded');
-    const record = await this.read(deviceId, entry);
+    if (entry.expiresMs <= this.deps.clock.now()) return this.remove(key, [entry], 'Expired');
+    if (count >= this.deps.limits.c2dMaxDeliveryCount) return this.remove(key, [entry], 'DeliveryCountExceeded');
+    const record = await this.read(key, entry);
     if (record === undefined) return;
     record.deliveryCount = count;
-    await this.deps.write([this.putOp(deviceId, record)]);
+    await this.deps.write([this.putOp(key, record)]);
     entry.deliveryCount = count;
     entry.state = state;
   }
 
   /** Removes messages past their expiry (locked ones wait for their settlement). */
-  async expireDue(deviceId: string): Promise<void> {
+  async expireDue(key: string): Promise<void> {
     const now = this.deps.clock.now();
-    const due = (this.queues.get(deviceId) ?? []).filter((e) => e.state !== 'locked' && e.expiresMs <= now);
-    if (due.length > 0) await this.remove(deviceId, due, 'Expired');
+    const due = (this.queues.get(key) ?? []).filter((e) => e.state !== 'locked' && e.expiresMs <= now);
+    if (due.length > 0) await this.remove(key, due, 'Expired');
   }
 
-  /** True when some message of the device is due to expire (cheap check for the sweep). */
-  hasDue(deviceId: string): boolean {
+  /** True when some message of the identity is due to expire (cheap check for the sweep). */
+  hasDue(key: string): boolean {
     const now = this.deps.clock.now();
-    return (this.queues.get(deviceId) ?? []).some((e) => e.state !== 'locked' && e.expiresMs <= now);
+    return (this.queues.get(key) ?? []).some((e) => e.state !== 'locked' && e.expiresMs <= now);
   }
 
-  /** Devices with a queue. */
-  deviceIds(): string[] {
+  /** Identity keys with a queue. */
+  keys(): string[] {
     return [...this.queues.keys()];
   }
 
   /**
    * Deletes entries and appends the feedback their `ack` asks for in one atomic write (a crash
-   * cannot lose the feedback of a message that is gone), then tells the listeners.
+   * cannot lose the feedback of a message that is gone), then tells the listeners. Module input
+   * messages (key `d/m`) have no feedback.
    */
-  async remove(deviceId: string, entries: C2dEntry[], status: FeedbackStatus): Promise<void> {
-    const generationId = this.deps.identities.deviceRecord(deviceId)?.generationId ?? '';
+  async remove(key: string, entries: C2dEntry[], status: FeedbackStatus): Promise<void> {
+    const ref = parseIdentityKey(key);
+    const generationId = this.deps.identities.deviceRecord(ref.deviceId)?.generationId ?? '';
     const now = this.deps.clock.now();
-    const records = entries
+    const records = ref.moduleId !== undefined ? [] : entries
       .filter((e) => wantsFeedback(e.ack, status))
-      .map((e) => feedbackRecord(e.messageId, status, deviceId, generationId, now));
+      .map((e) => feedbackRecord(e.messageId, status, ref.deviceId, generationId, now));
     const feedback = this.deps.feedback.stage(records);
-    const dels: BatchOp[] = entries.map((e) => ({ type: 'del', key: c2dKey(deviceId, e.seq), sublevel: this.deps.c2d }));
+    const dels: BatchOp[] = entries.map((e) => ({ type: 'del', key: c2dKey(key, e.seq), sublevel: this.deps.c2d }));
     await this.deps.write([...dels, ...feedback.ops]);
-    for (const entry of entries) this.drop(deviceId, entry);
+    for (const entry of entries) this.drop(key, entry);
     feedback.commit();
     for (const record of records) {
       for (const listener of this.listeners) {
@@ -171,10 +183,10 @@ export class C2dQueues {
   }
 
   /** The stored record, or undefined (the entry is then dropped: the store is the truth). */
-  async read(deviceId: string, entry: C2dEntry): Promise<C2dRecord | undefined> {
-    const bytes = await this.deps.c2d.get(c2dKey(deviceId, entry.seq));
+  async read(key: string, entry: C2dEntry): Promise<C2dRecord | undefined> {
+    const bytes = await this.deps.c2d.get(c2dKey(key, entry.seq));
     if (bytes !== undefined) return decodeJson<C2dRecord>(bytes);
-    this.drop(deviceId, entry);
+    this.drop(key, entry);
     return undefined;
   }
 
@@ -183,15 +195,15 @@ export class C2dQueues {
     return () => this.listeners.delete(listener);
   }
 
-  /** Ops deleting a device's whole queue (joins the registry's delete batch). */
-  deleteOps(deviceId: string): BatchOp[] {
-    return (this.queues.get(deviceId) ?? []).map((e) => ({ type: 'del', key: c2dKey(deviceId, e.seq), sublevel: this.deps.c2d }));
+  /** Ops deleting an identity's whole queue (joins the registry's delete batch). */
+  deleteOps(key: string): BatchOp[] {
+    return (this.queues.get(key) ?? []).map((e) => ({ type: 'del', key: c2dKey(key, e.seq), sublevel: this.deps.c2d }));
   }
 
-  /** Forgets a deleted device's queue and its locks. */
-  forget(deviceId: string): void {
-    for (const entry of this.queues.get(deviceId) ?? []) this.unlock(entry);
-    this.queues.delete(deviceId);
+  /** Forgets a deleted identity's queue and its locks. */
+  forget(key: string): void {
+    for (const entry of this.queues.get(key) ?? []) this.unlock(entry);
+    this.queues.delete(key);
   }
 
   /** Cancels every lock timer (hub closing). */
@@ -199,15 +211,15 @@ export class C2dQueues {
     for (const queue of this.queues.values()) for (const entry of queue) entry.lockTimer?.cancel();
   }
 
-  private drop(deviceId: string, entry: C2dEntry): void {
+  private drop(key: string, entry: C2dEntry): void {
     this.unlock(entry);
-    const queue = this.queues.get(deviceId);
+    const queue = this.queues.get(key);
     const i = queue?.indexOf(entry) ?? -1;
     if (i >= 0) queue!.splice(i, 1);
   }
 
-  private putOp(deviceId: string, record: C2dRecord): BatchOp {
-    return { type: 'put', key: c2dKey(deviceId, record.seq), value: encodeJson(record), sublevel: this.deps.c2d };
+  private putOp(key: string, record: C2dRecord): BatchOp {
+    return { type: 'put', key: c2dKey(key, record.seq), value: encodeJson(record), sublevel: this.deps.c2d };
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * Cloud-to-device queue records: how a queued message is stored (the `c2d` sublevel, key
- * `deviceId/seqKey(seq)`, so one device's messages are contiguous and in send order), its
- * effective expiry, and the feedback records settlement produces (wire contract E, Feedback).
+ * `identityKey/seqKey(seq)`, i.e. `d/seq` for a device's C2D and `d/m/seq` for a module's input
+ * messages, so one identity's messages are contiguous and in send order), its effective expiry,
+ * and the feedback records settlement produces (wire contract E, Feedback).
  */
 import { HubError } from '../errors.js';
 import { seqKey } from '../store/store.js';
@@ -22,14 +23,15 @@ export interface C2dRecord {
   properties: Record<string, string>;
 }
 
-export function c2dKey(deviceId: string, seq: number): string {
-  return `${deviceId}/${seqKey(seq)}`;
+/** The store key of a queued message; `key` is the identity key (`d` or `d/m`, see ids.ts). */
+export function c2dKey(key: string, seq: number): string {
+  return `${key}/${seqKey(seq)}`;
 }
 
-/** Splits a `c2d` key into device id and seq (ids never contain `/`). */
-export function parseC2dKey(key: string): { deviceId: string; seq: number } {
-  const slash = key.lastIndexOf('/');
-  return { deviceId: key.slice(0, slash), seq: parseInt(key.slice(slash + 1), 16) };
+/** Splits a `c2d` key into identity key and seq (ids never contain `/`; the seq is the last segment). */
+export function parseC2dKey(storeKey: string): { key: string; seq: number } {
+  const slash = storeKey.lastIndexOf('/');
+  return { key: storeKey.slice(0, slash), seq: parseInt(storeKey.slice(slash + 1), 16) };
 }
 
 export function recordMessage(record: C2dRecord): Message {

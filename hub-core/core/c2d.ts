@@ -2,8 +2,12 @@
  * Cloud-to-device messaging: one durable, ordered queue per device (at most maxC2dQueueDepth),
  * with TTL, lock tokens, a delivery-count limit and feedback. Two ways out: push to a session that
  * enabled C2D (MQTT subscription, AMQP receiver link), at most {@link PUSH_WINDOW} unsettled at
- * a time, and pull (`receive`, HTTP) with a lock of c2dLockMs. All work on one device's queue runs
- * under that device's lock, which keeps order and makes settlement races impossible.
+ * a time, and pull (`receive`, HTTP) with a lock of c2dLockMs. All work on one queue runs under
+ * that queue's lock, which keeps order and makes settlement races impossible.
+ *
+ * Module input messages (routes' BrokeredEndpoint) use the same machinery: a module identity's
+ * queue (key `d/m`) holds its input messages, pushed to the module's session with
+ * `system.inputName` set, settled the same way, never pulled and without feedback.
  */
 import { HubError } from '../errors.js';
 import type { BatchOp, Store } from '../store/store.js';
@@ -12,6 +16,7 @@ import type { Background } from './background.js';
 import { C2dQueues, type C2dEntry } from './c2d-queues.js';
 import { effectiveExpiry, recordMessage, type C2dRecord } from './c2d-records.js';
 import type { TimerHandle } from './clock.js';
+import { identityKey, parseIdentityKey } from './ids.js';
 import { KeyedLock } from './keyed-lock.js';
 import type { Registry } from './registry.js';
 import type { ServiceQueue } from './service-queue.js';
@@ -55,27 +60,24 @@ export class C2d implements C2dService {
   async send(deviceId: string, message: Message): Promise<void> {
     if (this.closed) throw new HubError('FH_HUB_CLOSED', 'the hub core is closed');
     if (this.deps.registry.deviceRecord(deviceId) === undefined) throw new HubError('FH_REGISTRY_NOT_FOUND', `device ${String(deviceId)} is not registered`);
-    const size = messageSize(message);
-    if (size > this.deps.limits.maxC2dBytes) throw new HubError('FH_MSG_TOO_LARGE', `message of ${size} bytes exceeds ${this.deps.limits.maxC2dBytes}`);
-    const now = this.deps.clock.now();
-    const expiresMs = effectiveExpiry(message.system?.expiryTimeUtc, now, this.deps.limits.c2dDefaultTtlMs);
-    await this.lock.run(deviceId, async () => {
-      await this.queues.expireDue(deviceId);
-      const depth = this.queues.count(deviceId);
-      if (depth >= this.deps.limits.maxC2dQueueDepth) throw new HubError('FH_C2D_QUEUE_FULL', `the queue of device ${deviceId} holds ${depth} messages`);
-      // messageId and ack stay as the sender gave them; the hub sets only `to` and enqueuedTime.
-      const record: C2dRecord = {
-        seq: this.queues.nextSeq(),
-        enqueuedMs: now,
-        expiresMs,
-        deliveryCount: 0,
-        body: Buffer.from(message.body).toString('base64'),
-        system: { ...message.system, to: `/devices/${deviceId}/messages/devicebound`, enqueuedTime: new Date(now).toISOString() },
-        properties: { ...message.properties },
-      };
-      await this.queues.enqueue(deviceId, record);
+    // messageId and ack stay as the sender gave them; the hub sets only `to` and enqueuedTime.
+    await this.enqueue(deviceId, `device ${deviceId}`, message, { to: `/devices/${deviceId}/messages/devicebound` });
+  }
+
+  async sendToModuleInput(ref: { deviceId: string; moduleId: string }, inputName: string, message: Message): Promise<void> {
+    if (this.closed) throw new HubError('FH_HUB_CLOSED', 'the hub core is closed');
+    const { deviceId, moduleId } = ref;
+    if (typeof moduleId !== 'string' || this.deps.registry.moduleRecord(deviceId, moduleId) === undefined) {
+      throw new HubError('FH_REGISTRY_NOT_FOUND', `module ${String(deviceId)}/${String(moduleId)} is not registered`);
+    }
+    if (typeof inputName !== 'string' || inputName === '' || inputName.includes('/')) {
+      throw new HubError('FH_MSG_INVALID', 'inputName must be a non-empty name without "/"');
+    }
+    // No feedback for module inputs: an `ack` the message carries from elsewhere is dropped.
+    const { ack: _ack, ...system } = message.system ?? {};
+    await this.enqueue(identityKey(ref), `module ${deviceId}/${moduleId}`, { ...message, system }, {
+      to: `/devices/${deviceId}/modules/${moduleId}/inputs/${inputName}`, inputName,
     });
-    this.pump(deviceId);
   }
 
   async receive(ref: IdentityRef): Promise<C2dDelivery | undefined> {
@@ -107,6 +109,16 @@ export class C2d implements C2dService {
 
   abandon(ref: IdentityRef, lockToken: string): Promise<void> {
     return this.settle(ref, 'pull', lockToken, 'abandon');
+  }
+
+  /** Messages queued for a device, or (with a module ref) a module's input messages. */
+  async depth(ref: IdentityRef): Promise<number> {
+    this.deps.registry.require(ref);
+    const key = identityKey(ref);
+    return this.lock.run(key, async () => {
+      await this.queues.expireDue(key);
+      return this.queues.count(key);
+    });
   }
 
   async queueDepth(deviceId: string): Promise<number> {
@@ -144,16 +156,15 @@ export class C2d implements C2dService {
    * for unsettled messages when a link drops.
    */
   enabledChanged(session: Session): void {
-    if (session.identity.moduleId !== undefined) return;
-    const deviceId = session.identity.deviceId;
+    const key = identityKey(session.identity);
     if (!session.c2dEnabled) {
       this.release(session, 'queued');
       return;
     }
-    this.deps.background.run(() => this.lock.run(deviceId, () => {
-      for (const entry of this.queues.existing(deviceId) ?? []) if (entry.state === 'parked') entry.state = 'queued';
+    this.deps.background.run(() => this.lock.run(key, () => {
+      for (const entry of this.queues.existing(key) ?? []) if (entry.state === 'parked') entry.state = 'queued';
     }));
-    this.pump(deviceId);
+    this.pump(key);
   }
 
   /**
@@ -161,18 +172,17 @@ export class C2d implements C2dService {
    * next session (persistent) or returned to the queue (not persistent).
    */
   sessionEnded(session: Session): void {
-    if (session.identity.moduleId !== undefined) return;
     this.release(session, session.persistent ? 'parked' : 'queued');
   }
 
   // ---- identity lifecycle (registry) ----
 
   deleteOps(ref: IdentityRef): BatchOp[] {
-    return ref.moduleId === undefined ? this.queues.deleteOps(ref.deviceId) : [];
+    return this.queues.deleteOps(identityKey(ref));
   }
 
   afterDelete(ref: IdentityRef): void {
-    if (ref.moduleId === undefined) this.queues.forget(ref.deviceId);
+    this.queues.forget(identityKey(ref));
   }
 
   // ---- timers ----
@@ -189,10 +199,10 @@ export class C2d implements C2dService {
     arm();
   }
 
-  /** Expires due messages of every device now (feedback Expired), in the background. */
+  /** Expires due messages of every queue now (feedback Expired), in the background. */
   sweep(): void {
-    for (const deviceId of this.queues.deviceIds()) {
-      if (this.queues.hasDue(deviceId)) this.deps.background.run(() => this.lock.run(deviceId, () => this.queues.expireDue(deviceId)));
+    for (const key of this.queues.keys()) {
+      if (this.queues.hasDue(key)) this.deps.background.run(() => this.lock.run(key, () => this.queues.expireDue(key)));
     }
   }
 
@@ -206,25 +216,52 @@ export class C2d implements C2dService {
 
   // ---- internals ----
 
-  /** Queues a delivery round for the device's session, if it wants C2D. */
-  private pump(deviceId: string): void {
-    if (this.closed) return;
-    this.deps.background.run(() => this.lock.run(deviceId, () => this.pumpLocked(deviceId)));
+  /**
+   * Checks size, expiry and depth, then durably appends a message to queue `key` with the hub's
+   * system properties (`to`, enqueuedTime, and inputName for a module input) and pumps.
+   */
+  private async enqueue(key: string, what: string, message: Message, stamp: { to: string; inputName?: string }): Promise<void> {
+    const size = messageSize(message);
+    if (size > this.deps.limits.maxC2dBytes) throw new HubError('FH_MSG_TOO_LARGE', `message of ${size} bytes exceeds ${this.deps.limits.maxC2dBytes}`);
+    const now = this.deps.clock.now();
+    const expiresMs = effectiveExpiry(message.system?.expiryTimeUtc, now, this.deps.limits.c2dDefaultTtlMs);
+    await this.lock.run(key, async () => {
+      await this.queues.expireDue(key);
+      const depth = this.queues.count(key);
+      if (depth >= this.deps.limits.maxC2dQueueDepth) throw new HubError('FH_C2D_QUEUE_FULL', `the queue of ${what} holds ${depth} messages`);
+      const record: C2dRecord = {
+        seq: this.queues.nextSeq(),
+        enqueuedMs: now,
+        expiresMs,
+        deliveryCount: 0,
+        body: Buffer.from(message.body).toString('base64'),
+        system: { ...message.system, ...stamp, enqueuedTime: new Date(now).toISOString() },
+        properties: { ...message.properties },
+      };
+      await this.queues.enqueue(key, record);
+    });
+    this.pump(key);
   }
 
-  private async pumpLocked(deviceId: string): Promise<void> {
-    const session = this.deps.session({ deviceId });
-    const queue = this.queues.existing(deviceId);
+  /** Queues a delivery round for the identity's session, if it wants C2D (or module inputs). */
+  private pump(key: string): void {
+    if (this.closed) return;
+    this.deps.background.run(() => this.lock.run(key, () => this.pumpLocked(key)));
+  }
+
+  private async pumpLocked(key: string): Promise<void> {
+    const session = this.deps.session(parseIdentityKey(key));
+    const queue = this.queues.existing(key);
     if (this.closed || session === undefined || !session.active || !session.c2dEnabled || queue === undefined) return;
-    await this.queues.expireDue(deviceId);
+    await this.queues.expireDue(key);
     let inFlight = queue.filter((e) => e.owner === session).length;
     for (const entry of [...queue]) {
       if (inFlight >= PUSH_WINDOW) return;
       if (entry.state !== 'queued') continue;
-      const record = await this.queues.read(deviceId, entry);
+      const record = await this.queues.read(key, entry);
       if (record === undefined) continue;
       if (!session.active || !session.c2dEnabled || entry.state !== 'queued') return;
-      const token = this.queues.lock(deviceId, entry, session);
+      const token = this.queues.lock(key, entry, session);
       inFlight++;
       try {
         session.proxy.sendC2d(delivery(entry, token, record));
@@ -237,31 +274,31 @@ export class C2d implements C2dService {
   }
 
   private async settle(ref: IdentityRef, owner: Session | 'pull', token: string, outcome: C2dOutcome): Promise<void> {
-    const deviceId = typeof token === 'string' ? this.queues.deviceOf(token) : undefined;
+    const key = typeof token === 'string' ? this.queues.keyOf(token) : undefined;
     const lost = (): HubError => new HubError('FH_C2D_LOCK_LOST', 'the lock token is unknown or expired');
-    if (deviceId === undefined || deviceId !== ref.deviceId || ref.moduleId !== undefined) throw lost();
-    await this.lock.run(deviceId, async () => {
-      const entry = this.queues.existing(deviceId)?.find((e) => e.lockToken === token);
+    if (key === undefined || key !== identityKey(ref)) throw lost();
+    await this.lock.run(key, async () => {
+      const entry = this.queues.existing(key)?.find((e) => e.lockToken === token);
       if (entry === undefined || entry.owner !== owner) throw lost();
       this.queues.unlock(entry);
-      if (outcome === 'complete') await this.queues.remove(deviceId, [entry], 'Success');
-      else if (outcome === 'reject') await this.queues.remove(deviceId, [entry], 'Rejected');
-      else await this.queues.requeue(deviceId, entry, 'queued');
+      if (outcome === 'complete') await this.queues.remove(key, [entry], 'Success');
+      else if (outcome === 'reject') await this.queues.remove(key, [entry], 'Rejected');
+      else await this.queues.requeue(key, entry, 'queued');
     });
-    this.pump(deviceId);
+    this.pump(key);
   }
 
   /** Re-queues (or parks) every message the session holds unsettled, then pumps. */
   private release(session: Session, state: 'queued' | 'parked'): void {
-    const deviceId = session.identity.deviceId;
-    this.deps.background.run(() => this.lock.run(deviceId, async () => {
-      for (const entry of [...(this.queues.existing(deviceId) ?? [])]) {
+    const key = identityKey(session.identity);
+    this.deps.background.run(() => this.lock.run(key, async () => {
+      for (const entry of [...(this.queues.existing(key) ?? [])]) {
         if (entry.owner !== session) continue;
         this.queues.unlock(entry);
-        await this.queues.requeue(deviceId, entry, state);
+        await this.queues.requeue(key, entry, state);
       }
     }));
-    this.pump(deviceId);
+    this.pump(key);
   }
 
   /** A pull lock ran out: the message goes back to the queue (one more delivery counted). */
