@@ -136,6 +136,7 @@ export class HubCore implements HubCoreApi {
           // Desired notifications are best effort (never queued, as in IoT Hub).
         }
       },
+      reportedChanged: (ref, patch, version) => emitter.emit('reportedUpdated', ref, patch, version),
     });
     const serviceQueues = await ServiceQueues.load({ core, write, clock, limits, background });
     c2d = await C2d.load({
@@ -148,6 +149,10 @@ export class HubCore implements HubCoreApi {
     const methods = new Methods({ clock, limits, registry, presence, session: (ref) => table.get(ref) });
     registry.addLifecycle(twins);
     registry.addLifecycle(c2d);
+    registry.addLifecycle({
+      afterCreate: (ref) => emitter.emit('identityCreated', ref),
+      afterDelete: (ref) => emitter.emit('identityDeleted', ref),
+    });
     table.bind(sessionServices(telemetry, twins, methods, c2d));
 
     const hub = new HubCore(
@@ -157,6 +162,18 @@ export class HubCore implements HubCoreApi {
     // Events are emitted by the table through `emitter`; the hub re-exposes them typed.
     emitter.on('deviceConnected', (...args: HubCoreEvents['deviceConnected']) => hub.events.emit('deviceConnected', ...args));
     emitter.on('deviceDisconnected', (...args: HubCoreEvents['deviceDisconnected']) => hub.events.emit('deviceDisconnected', ...args));
+    for (const event of ['identityCreated', 'identityDeleted', 'reportedUpdated'] as const) {
+      // A throwing listener must not fail the registry or twin write that is already durable.
+      emitter.on(event, (...args: unknown[]) => {
+        for (const listener of hub.events.listeners(event) as ((...a: unknown[]) => void)[]) {
+          try {
+            listener(...args);
+          } catch {
+            // ignored: listeners own their errors; the others still hear the event
+          }
+        }
+      });
+    }
     telemetry.startRetention();
     c2d.startSweep();
     serviceQueues.startSweep();

@@ -25,6 +25,8 @@ export interface IdentityLifecycle {
   deleteOps?(ref: IdentityRef): Promise<BatchOp[]> | BatchOp[];
   /** Runs once the deletion is durable: drop in-memory state. */
   afterDelete?(ref: IdentityRef): void;
+  /** Runs once a new identity is durable. */
+  afterCreate?(ref: IdentityRef): void;
 }
 
 export interface RegistryDeps {
@@ -81,6 +83,7 @@ export class Registry extends IdentityCache implements RegistryService {
       const ref = { deviceId };
       await this.deps.write([this.devicePut(record), ...this.createOps(ref)]);
       this.devices.set(deviceId, record);
+      this.afterCreate(ref);
       return this.deviceView(record);
     });
   }
@@ -161,6 +164,7 @@ export class Registry extends IdentityCache implements RegistryService {
       };
       await this.deps.write([this.modulePut(record), ...this.createOps({ deviceId, moduleId })]);
       this.moduleMap(deviceId).set(moduleId, record);
+      this.afterCreate({ deviceId, moduleId });
       return moduleJson(record, this.deps.presence);
     });
   }
@@ -246,6 +250,10 @@ export class Registry extends IdentityCache implements RegistryService {
 
   private modulePut(record: ModuleRecord): BatchOp {
     return { type: 'put', key: `${record.deviceId}/${record.moduleId}`, value: encodeJson(record), sublevel: this.deps.modules };
+  }
+
+  private afterCreate(ref: IdentityRef): void {
+    for (const l of this.lifecycles) l.afterCreate?.(ref);
   }
 
   private createOps(ref: IdentityRef): BatchOp[] {

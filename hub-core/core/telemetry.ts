@@ -43,6 +43,7 @@ export class Telemetry implements TelemetryService {
   private readonly throttle: KeyedThrottle;
   private sweepTimer: TimerHandle | undefined;
   private stopped = false;
+  private admission: ((ref: IdentityRef, message: Message) => void) | undefined;
   private sweeping = false;
   private readonly segments: SegmentWriter;
   private readonly encoder = new TelemetryEncoder();
@@ -92,6 +93,8 @@ export class Telemetry implements TelemetryService {
     if (ref.moduleId !== undefined) system.connectionModuleId = ref.moduleId;
     else if ('connectionModuleId' in system) delete system.connectionModuleId;
     const stamped: Message = { body: message.body, system, properties: message.properties ?? {} };
+    // After the stamps, so a check (the gateway's routes) sees the connection ids.
+    if (this.admission !== undefined) this.admission(ref, stamped);
     // Encoded straight into the open segment: sized first (the step that may throw), then written.
     const recordBytes = this.encoder.size(now, ref.deviceId, ref.moduleId, stamped);
     // Assigned before the write, synchronously: key order is arrival order even in one batch.
@@ -105,6 +108,10 @@ export class Telemetry implements TelemetryService {
     // The size check saves a Set iterator per message in the usual case of no listener.
     if (this.listeners.size !== 0) this.notify(stored);
     return stored;
+  }
+
+  setAdmission(check: ((ref: IdentityRef, message: Message) => void) | undefined): void {
+    this.admission = check;
   }
 
   private notify(stored: StoredTelemetry): void {

@@ -39,6 +39,8 @@ export interface TwinsDeps {
   c2dCount(deviceId: string): number;
   /** Sends a desired patch (with `$version`) to the identity's session if it subscribed. */
   notifyDesired(ref: IdentityRef, patch: JsonObject): void;
+  /** Told after a reported patch is durable (the gateway pushes it upstream). */
+  reportedChanged?(ref: IdentityRef, patch: JsonObject, version: number): void;
 }
 
 /** Implements {@link TwinService} and the device side of twins. */
@@ -141,6 +143,7 @@ export class Twins implements TwinService {
       };
       await this.deps.write([this.putOp(ref, next)]);
       this.deps.presence.touch(ref, this.deps.clock.now());
+      this.deps.reportedChanged?.(ref, body, next.reportedVersion);
       return next.reportedVersion;
     });
   }

@@ -14,6 +14,7 @@ import { HubError, isHubError } from '../errors.js';
 import type { HeadOptions, ProtocolHead } from '../heads/head.js';
 import { createAmqpHead } from '../heads/amqp/index.js';
 import { createHttpsHead } from '../heads/https/index.js';
+import type { RouteDef } from '../heads/https/route.js';
 import { createMqttHead } from '../heads/mqtt/index.js';
 import { createWebSocketBridge, type StreamHead } from '../heads/ws/index.js';
 import { childLogger, type Logger } from '../log.js';
@@ -44,9 +45,17 @@ export interface HubServerConfig {
   };
 }
 
+/** What a role adds to the hub server (the gateway: its health route). */
+export interface HubServerExtras {
+  /** More HTTPS routes (e.g. `GET /fieldhub/v1/gateway`), authorised like the built-in ones. */
+  readonly httpsRoutes?: readonly RouteDef[];
+}
+
 /** A running hub. */
 export interface HubServer {
   readonly core: HubCoreApi;
+  /** The root store (open until close()); the gateway keeps its outbox and checkpoints in sublevels. */
+  readonly store: Store;
   readonly certificates: HubCertificates;
   /** What was written to `DIR/hub.json`. */
   readonly info: HubInfo;
@@ -100,7 +109,7 @@ async function openStore(dataDir: string): Promise<Store> {
  * FH_CERT_INVALID (TLS files), FH_LISTEN_FAILED (a port, naming its flag and config key); on
  * failure everything already opened is closed again.
  */
-export async function startHubServer(config: HubServerConfig, logger: Logger): Promise<HubServer> {
+export async function startHubServer(config: HubServerConfig, logger: Logger, extras: HubServerExtras = {}): Promise<HubServer> {
   const log = childLogger(logger, 'server');
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true });
@@ -135,7 +144,9 @@ export async function startHubServer(config: HubServerConfig, logger: Logger): P
     const heads: [ProtocolHead['name'], number, (o: HeadOptions) => ProtocolHead][] = [
       ['mqtt', config.mqtt.port, createMqttHead],
       ['amqp', config.amqp.port, createAmqpHead],
-      ['https', config.https.port, (o) => createHttpsHead({ ...o, onUpgrade: (req, socket, head) => bridge.handleUpgrade(req, socket, head) })],
+      ['https', config.https.port, (o) => createHttpsHead({
+        ...o, onUpgrade: (req, socket, head) => bridge.handleUpgrade(req, socket, head), ...(extras.httpsRoutes ? { extraRoutes: extras.httpsRoutes } : {}),
+      })],
     ];
     const addresses: Record<string, { host: string; port: number }> = {};
     for (const [name, port, create] of heads) {
@@ -175,7 +186,7 @@ export async function startHubServer(config: HubServerConfig, logger: Logger): P
 
     let closing: Promise<void> | undefined;
     return {
-      core, certificates, info, infoFile,
+      core, store, certificates, info, infoFile,
       addresses: { mqtt: addresses.mqtt!, amqp: addresses.amqp!, https: addresses.https! },
       close(): Promise<void> {
         closing ??= (async () => {
