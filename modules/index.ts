@@ -1,0 +1,10 @@
+/**
+ * The built-in module types, by type name: what `fieldhub start` hands the module host and what
+ * `fieldhub config check` validates against. Only `system` for now; modbus, serial and ble follow.
+ */
+import type { ModuleFactory } from '../runtime/modules/api.js';
+import { systemFactory } from './system/index.js';
+
+export const factories: ReadonlyMap<string, ModuleFactory> = new Map<string, ModuleFactory>([
+  [systemFactory.manifest.type, systemFactory],
+]);
