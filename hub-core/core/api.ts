@@ -133,6 +133,8 @@ export interface RegistryService {
   statistics(): Promise<{ totalDeviceCount: number; enabledDeviceCount: number; disabledDeviceCount: number }>;
   /** Number of identities with a live session. */
   connectedCount(): number;
+  /** The device's parent (the gateway whose scope it is in), synchronously; undefined when none or unknown. */
+  parentOf(deviceId: string): string | undefined;
 }
 
 export interface AuthService {

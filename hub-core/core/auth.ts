@@ -139,7 +139,20 @@ export class Auth implements AuthService {
       return;
     }
     if (permission !== 'DeviceConnect') throw new HubError('FH_AUTH_PERMISSION', `devices have only DeviceConnect, not ${permission}`);
-    if (!deviceCovers(principal, resource)) throw new HubError('FH_AUTH_SCOPE', 'a device may act only on its own identity');
+    if (deviceCovers(principal, resource) || this.parentCovers(principal, resource)) return;
+    throw new HubError('FH_AUTH_SCOPE', 'a device may act only on its own identity (or, as a gateway, on its modules and child devices)');
+  }
+
+  /**
+   * Parent scope (IoT Edge's gateway pattern): a device's own token also covers the devices whose
+   * parent it is (`parentId`) and their modules. As in IoT Hub it does not cover its own modules
+   * (they have their own keys), and a module token covers nothing more.
+   */
+  private parentCovers(principal: { deviceId: string; moduleId?: string }, resource: string): boolean {
+    if (principal.moduleId !== undefined) return false;
+    const segs = resource.split('/').filter((s) => s !== '');
+    if (segs[0]?.toLowerCase() !== 'devices' || segs[1] === undefined || segs[1] === principal.deviceId) return false;
+    return this.deps.registry.parentOf(segs[1]) === principal.deviceId;
   }
 }
 

@@ -65,3 +65,29 @@ describe('telemetry admission', () => {
     await hub.close();
   });
 });
+
+describe('parent scope (a gateway acting for its modules and child devices)', () => {
+  it('a device token covers its child devices and their modules, not its own modules nor other devices', async () => {
+    const { hub } = await createTestHub();
+    await hub.registry.createDevice({ deviceId: 'gw' });
+    await hub.registry.createDevice({ deviceId: 'child', parentId: 'gw' });
+    await hub.registry.createModule({ deviceId: 'child', moduleId: 'cm' });
+    await hub.registry.createModule({ deviceId: 'gw', moduleId: 'sys' });
+    await hub.registry.createDevice({ deviceId: 'stranger' });
+    const gw = { kind: 'device' as const, deviceId: 'gw', authType: 'sas' as const };
+    expect(hub.registry.parentOf('child')).toBe('gw');
+    expect(hub.registry.parentOf('stranger')).toBeUndefined();
+    for (const path of ['/devices/gw', '/devices/child', '/devices/child/modules/cm']) {
+      expect(() => hub.auth.authorize(gw, 'DeviceConnect', path)).not.toThrow();
+    }
+    expect(() => hub.auth.authorize(gw, 'DeviceConnect', '/devices/gw/modules/sys')).toThrow(/own identity/);
+    expect(() => hub.auth.authorize(gw, 'DeviceConnect', '/devices/stranger')).toThrow(/own identity/);
+    const sysModule = { kind: 'device' as const, deviceId: 'gw', moduleId: 'sys', authType: 'sas' as const };
+    expect(() => hub.auth.authorize(sysModule, 'DeviceConnect', '/devices/child')).toThrow();
+    // The session table applies the same rule.
+    const session = await hub.connect({ deviceId: 'child' }, gw, new RecordingProxy());
+    expect(session.active).toBe(true);
+    expect(await codeOf(hub.connect({ deviceId: 'stranger' }, gw, new RecordingProxy()))).toBe('FH_AUTH_SCOPE');
+    await hub.close();
+  });
+});

@@ -57,6 +57,10 @@ export class Registry extends IdentityCache implements RegistryService {
     return registry;
   }
 
+  parentOf(deviceId: string): string | undefined {
+    return this.deviceRecord(deviceId)?.parentId;
+  }
+
   /** Registers a service that owns per-identity state (twins, C2D). */
   addLifecycle(lifecycle: IdentityLifecycle): void {
     this.lifecycles.push(lifecycle);

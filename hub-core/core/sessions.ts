@@ -3,7 +3,7 @@
  * replaces the older, as IoT Hub does on MQTT and AMQP), token-expiry timers, and the hooks that
  * let twins, methods and C2D react to a session's flags and its end.
  */
-import { HubError } from '../errors.js';
+import { HubError, isHubError } from '../errors.js';
 import type { Clock, ConnectOptions, DeviceProxy, DeviceSession } from './api.js';
 import type { Auth } from './auth.js';
 import { describe, identityKey, identityPath } from './ids.js';
@@ -92,12 +92,18 @@ export class SessionTable {
     return this.live.size;
   }
 
-  /** A device principal may connect only as itself; a policy needs DeviceConnect covering the identity. */
+  /**
+   * A device principal connects as itself, or as one of its modules or child devices (parent
+   * scope, see Auth.authorize); a policy needs DeviceConnect covering the identity.
+   */
   private checkPrincipal(identity: IdentityRef, principal: Principal): void {
-    if (principal.kind === 'device' && (principal.deviceId !== identity.deviceId || principal.moduleId !== identity.moduleId)) {
-      throw new HubError('FH_AUTH_SCOPE', `the credentials are not those of ${describe(identity)}`);
+    try {
+      this.deps.auth.authorize(principal, 'DeviceConnect', identityPath(identity));
+    } catch (err) {
+      const other = principal.kind === 'device' && (principal.deviceId !== identity.deviceId || principal.moduleId !== identity.moduleId);
+      if (other && isHubError(err, 'FH_AUTH_SCOPE')) throw new HubError('FH_AUTH_SCOPE', `the credentials are not those of ${describe(identity)}`);
+      throw err;
     }
-    this.deps.auth.authorize(principal, 'DeviceConnect', identityPath(identity));
   }
 
   private ended(session: Session): void {

@@ -69,6 +69,7 @@ export class AmqpConnection {
     this.grants = new GrantTable({
       maxGrants: ctx.maxGrants,
       authorize: (p, permission, resource) => ctx.core.auth.authorize(p, permission, resource),
+      parentOf: (deviceId) => ctx.core.registry.parentOf(deviceId),
       onExpired: (grant) => this.grantExpired(grant),
       now: () => Date.now(),
     });

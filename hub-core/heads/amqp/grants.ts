@@ -21,6 +21,8 @@ export interface GrantTableOptions {
   maxGrants: number;
   /** The core's check: throws when `principal` may not use `permission` on `resource`. */
   authorize(principal: Principal, permission: Permission, resource: string): void;
+  /** The parent (gateway) of a device, for parent-scope tokens. */
+  parentOf?(deviceId: string): string | undefined;
   /** A grant ran out; it is already removed from the table. */
   onExpired(grant: Grant): void;
   /** ms since the epoch. */
@@ -65,12 +67,15 @@ export class GrantTable {
   }
 
   /**
-   * A live grant that lets `ref` connect: its own token first, else a policy token with
-   * DeviceConnect whose scope covers `/devices/{d}[/modules/{m}]`.
+   * A live grant that lets `ref` connect: its own token first, then its parent device's (parent
+   * scope), else a policy token with DeviceConnect whose scope covers `/devices/{d}[/modules/{m}]`.
    */
   forIdentity(ref: IdentityRef): Grant | undefined {
     const own = this.identities.get(identityKey(ref));
     if (own !== undefined && this.allows(own, 'DeviceConnect', identityPath(ref))) return own;
+    const parent = this.options.parentOf?.(ref.deviceId);
+    const viaParent = parent === undefined ? undefined : this.identities.get(identityKey({ deviceId: parent }));
+    if (viaParent !== undefined && this.allows(viaParent, 'DeviceConnect', identityPath(ref))) return viaParent;
     for (const grant of this.policies.values()) if (this.allows(grant, 'DeviceConnect', identityPath(ref))) return grant;
     return undefined;
   }
