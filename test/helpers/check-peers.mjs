@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Checks what `npm test` needs from the machine before anything is built:
-//  - the Debian peers the tests run (mosquitto, mosquitto_pub, mosquitto_sub, openssl, and
-//    python3-qpid-proton as an independent AMQP 1.0 client). When some
+//  - the Debian peers the tests run (mosquitto, mosquitto_pub, mosquitto_sub, openssl,
+//    python3-qpid-proton as an independent AMQP 1.0 client, and for the device modules: socat
+//    (virtual serial ports), pymodbus and pyserial (Modbus TCP/RTU servers), dbus with
+//    python3-dbusmock (a BlueZ mock on a private bus)). When some
 //    are missing and we are root with apt-get, they are installed (progress shown); otherwise this
 //    exits non-zero naming the packages and the command that installs them.
 //  - port 443: the azure-iothub tests run the hub on 443 (the SDK dials nothing else), which needs
@@ -19,6 +21,13 @@ const PEERS = [
   { command: 'mosquitto_sub', pkg: 'mosquitto-clients' },
   { command: 'openssl', pkg: 'openssl' },
   { python: 'proton', pkg: 'python3-qpid-proton' },
+  { command: 'socat', pkg: 'socat' },
+  { python: 'pymodbus', pkg: 'python3-pymodbus' },
+  { python: 'serial', pkg: 'python3-serial' },
+  { python: 'serial_asyncio', pkg: 'python3-serial-asyncio' },
+  { command: 'dbus-daemon', pkg: 'dbus' },
+  { python: 'dbus', pkg: 'python3-dbus' },
+  { python: 'dbusmock', pkg: 'python3-dbusmock' },
 ];
 const PACKAGES = [...new Set(PEERS.map((p) => p.pkg))];
 const INSTALL = `apt-get update && apt-get install -y --no-install-recommends ${PACKAGES.join(' ')}`;
