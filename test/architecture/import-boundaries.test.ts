@@ -5,6 +5,8 @@
  *   hub-core/store and hub-core/errors.
  * - hub-core/store imports only node built-ins, level, its own files and hub-core/errors.
  * - nothing in hub-core imports runtime/, modules/ or devices/ (they build on hub-core, not the reverse).
+ * - devices/ (profiles as data, their loader and codecs) imports nothing of runtime/ or modules/:
+ *   only node built-ins, ajv, yaml, its own files and hub-core/errors.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -71,5 +73,11 @@ describe('import boundaries', () => {
   it('hub-core imports nothing from runtime, modules or devices', () => {
     const ok = (t: string) => !/^(runtime|modules|devices)\//.test(t);
     expect(violations('hub-core', ok)).toEqual([]);
+  });
+
+  it('devices imports only node built-ins, ajv, yaml, itself and hub-core/errors (nothing of runtime or modules)', () => {
+    expect(sources(join(ROOT, 'devices')).flatMap(specifiers)).toContain('../errors.js');
+    const ok = (t: string) => builtin(t) || t === 'ajv' || t === 'yaml' || t.startsWith('devices/') || t === 'hub-core/errors.js';
+    expect(violations('devices', ok)).toEqual([]);
   });
 });

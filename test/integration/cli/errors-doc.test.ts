@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ProfileErrorCodes } from '../../../devices/errors.js';
 import { HubErrorCodes } from '../../../hub-core/errors.js';
 import { RuntimeErrorCodes } from '../../../runtime/errors.js';
 import { REPO_ROOT } from '../../helpers/hub-process.js';
@@ -29,8 +30,12 @@ describe('docs/errors.md', () => {
     expect(tableCodes('runtime (CLI and configuration)').sort()).toEqual(Object.keys(RuntimeErrorCodes).sort());
   });
 
+  it('lists exactly the devices/ codes in its devices (profiles) table', () => {
+    expect(tableCodes('devices (profiles)').sort()).toEqual(Object.keys(ProfileErrorCodes).sort());
+  });
+
   it('mentions no code that no catalogue defines', () => {
-    const known = new Set([...Object.keys(HubErrorCodes), ...Object.keys(RuntimeErrorCodes)]);
+    const known = new Set([...Object.keys(HubErrorCodes), ...Object.keys(RuntimeErrorCodes), ...Object.keys(ProfileErrorCodes)]);
     const mentioned = new Set(doc.match(/\bFH_[A-Z0-9]+(?:_[A-Z0-9]+)+\b/g) ?? []);
     expect([...mentioned].filter((c) => !known.has(c))).toEqual([]);
   });
