@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { examples } from './cli-support.js';
 import { registerC2dCommand } from './commands/c2d.js';
+import { registerConfigCommand } from './commands/config.js';
 import { registerDeviceCommand } from './commands/device.js';
 import { registerHubCommand } from './commands/hub.js';
 import { registerMethodCommand } from './commands/method.js';
@@ -45,6 +46,7 @@ export function buildProgram(): Command {
   registerMethodCommand(program);
   registerC2dCommand(program);
   registerMonitorCommand(program);
+  registerConfigCommand(program);
   program.addHelpText('after', examples(
     'fieldhub start                                   # the gateway, data in ./data',
     'fieldhub device create sensor-1                  # prints its connection string',

@@ -5,10 +5,10 @@
  * everything on SIGINT/SIGTERM, exiting 0. Logs are JSON on stderr; stdout is for people.
  */
 import { isIP } from 'node:net';
-import { createRootLogger } from '../../hub-core/log.js';
+import { createRootLogger, type Logger } from '../../hub-core/log.js';
 import { startHubServer, type HubServer } from '../../hub-core/server/hub-server.js';
 import { serverNames } from '../../hub-core/tls/index.js';
-import { loadHubConfig, type HubConfig, type HubConfigOverrides, type HubRole } from '../config/hub-config.js';
+import { loadHubConfig, type GatewayConfig, type HubConfig, type HubConfigOverrides, type HubRole } from '../config/hub-config.js';
 
 /** Flags of `hub` and `start`. */
 export interface ServeFlags {
@@ -39,6 +39,14 @@ function hostPort(host: string, port: number): string {
   return isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
+/** Where the upstream is, without the key. */
+function upstreamLine(g: GatewayConfig): string {
+  const up = g.upstream!;
+  if (up.protocol === 'mqtt-bridge') return `MQTT bridge to ${(up.bridge?.url ?? '').replace(/\/\/[^@/]*@/, '//')}`;
+  const host = /HostName=([^;]+)/.exec(up.connectionString ?? '')?.[1] ?? '?';
+  return `AMQP to ${host}:${up.port} (${up.auth === 'policy' ? 'policy key' : 'device keys'}), outbox ${Math.round(up.outbox.maxBytes / 1048576)} MiB, when full: ${up.outbox.fullPolicy}`;
+}
+
 /** The lines a person reads at start (no secrets: the owner key stays in hub.json). */
 export function startupLines(role: HubRole, config: HubConfig, server: HubServer): string[] {
   const c = server.certificates;
@@ -55,7 +63,13 @@ export function startupLines(role: HubRole, config: HubConfig, server: HubServer
     `    fieldhub device create my-device --data-dir ${config.dataDir}`,
   ];
   if (role === 'gateway') {
-    lines.push('  This runs the gateway\u2019s local hub only: modules and the upstream link come in later releases.');
+    const g = config as GatewayConfig;
+    const up = g.upstream;
+    lines.push(`  gateway identity:                    ${g.gateway.deviceId}`);
+    lines.push(`  upstream:                            ${up === undefined ? 'none (local hub only; add an upstream section to sync)' : upstreamLine(g)}`);
+    const modules = Object.entries(g.modules).filter(([, m]) => m.enabled).map(([name, m]) => (name === m.type ? name : `${name} (${m.type})`));
+    lines.push(`  modules:                             ${modules.length === 0 ? 'none' : modules.join(', ')}`);
+    lines.push(`  routes:                              ${Object.keys(g.routes).length === 0 ? 'none' : Object.values(g.routes).join(' | ')}`);
   }
   for (const w of c.warnings) lines.push(`  warning: ${w}`);
   return lines;
@@ -66,11 +80,27 @@ export function startupLines(role: HubRole, config: HubConfig, server: HubServer
  * Rejects with the coded errors of loadHubConfig and startHubServer.
  */
 export async function serve(role: HubRole, flags: ServeFlags): Promise<HubServer> {
-  const config = loadHubConfig({ role, ...(flags.config !== undefined ? { file: flags.config } : {}), overrides: overridesFrom(flags) });
+  const load = { ...(flags.config !== undefined ? { file: flags.config } : {}), overrides: overridesFrom(flags) };
   // --log-level, then FIELDHUB_LOG_LEVEL (the ad hoc switch tests use), then the file.
-  const logger = createRootLogger(flags.logLevel ?? process.env.FIELDHUB_LOG_LEVEL ?? config.log.level);
+  const loggerFor = (config: HubConfig): Logger => createRootLogger(flags.logLevel ?? process.env.FIELDHUB_LOG_LEVEL ?? config.log.level);
+  if (role === 'gateway') {
+    // Loaded on use: `fieldhub hub` never needs the runtime's gateway parts or the modules.
+    const [{ loadGatewayConfig }, { startGateway }, { factories }] = await Promise.all([
+      import('../config/gateway-config.js'), import('../gateway/gateway.js'), import('../../modules/index.js'),
+    ]);
+    const config = loadGatewayConfig({ ...load, factories });
+    const logger = loggerFor(config);
+    const gateway = await startGateway(config, logger, factories);
+    return announce(role, config, gateway.server, () => gateway.close(), logger);
+  }
+  const config = loadHubConfig({ role, ...load });
+  const logger = loggerFor(config);
   const server = await startHubServer(config, logger);
+  return announce(role, config, server, () => server.close(), logger);
+}
 
+/** Installs the signal handlers, prints the start lines and then the ready line. */
+function announce(role: HubRole, config: HubConfig, server: HubServer, closeAll: () => Promise<void>, logger: Logger): HubServer {
   let signals = 0;
   const stop = (signal: NodeJS.Signals): void => {
     signals += 1;
@@ -79,7 +109,7 @@ export async function serve(role: HubRole, flags: ServeFlags): Promise<HubServer
       process.exit(1);
     }
     process.stdout.write(`${role === 'hub' ? 'fieldhub hub' : 'fieldhub gateway'}: ${signal}, stopping\n`);
-    server.close().then(
+    closeAll().then(
       () => process.exit(0),
       (err: unknown) => {
         logger.error({ event: 'closeFailed', err }, 'close failed');

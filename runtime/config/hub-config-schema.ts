@@ -5,6 +5,8 @@
  * take port 443 (privileged), while `fieldhub hub` keeps IoT Hub's standard ports.
  */
 
+import { gatewaySchemaProperties, type GatewaySections } from './gateway-config-schema.js';
+
 /** Which command loads the configuration. */
 export type HubRole = 'hub' | 'gateway';
 
@@ -16,6 +18,9 @@ export const ROLE_DEFAULTS: Readonly<Record<HubRole, { dataDir: string; httpsPor
 
 /** Log levels pino knows, plus `silent`. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** The configuration of `fieldhub start`: the hub keys plus the gateway's sections. */
+export type GatewayConfig = HubConfig & GatewaySections;
 
 /** The validated, defaults-filled, deep-frozen configuration. */
 export interface HubConfig {
@@ -127,6 +132,8 @@ export function hubConfigSchema(role: HubRole): object {
         dependencies: { serverCertFile: ['serverKeyFile'], serverKeyFile: ['serverCertFile'], caKeyFile: ['caCertFile'] },
       }),
       log: section({ level: { enum: [...LOG_LEVELS], default: 'info' } }),
+      // `fieldhub start` adds the gateway, upstream, modules, sinks and routes; `fieldhub hub` refuses them.
+      ...(role === 'gateway' ? gatewaySchemaProperties() : {}),
     },
   };
 }

@@ -11,10 +11,11 @@ import { dirname, extname, isAbsolute, resolve } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { RuntimeError } from '../errors.js';
+import { DEFAULT_MODULES, DEFAULT_UPSTREAM_ROUTES } from './gateway-config-schema.js';
 import { hubConfigSchema, type HubConfig, type HubRole } from './hub-config-schema.js';
 
 export { ROLE_DEFAULTS, LOG_LEVELS, hubConfigSchema } from './hub-config-schema.js';
-export type { HubConfig, HubRole } from './hub-config-schema.js';
+export type { GatewayConfig, HubConfig, HubRole } from './hub-config-schema.js';
 
 /** Values from command-line flags; each replaces the file's value. */
 export interface HubConfigOverrides {
@@ -95,7 +96,29 @@ function objectAt(root: Record<string, unknown>, key: string): Record<string, un
   return {}; // a wrong type: the schema reports it; the override below goes nowhere
 }
 
+/** Plain objects only (a wrong type is left for the schema to report). */
+function asObject(v: unknown): Record<string, unknown> | undefined {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? v as Record<string, unknown> : undefined;
+}
+
+function resolveFileKey(base: string, obj: Record<string, unknown> | undefined, key: string): void {
+  const v = obj?.[key];
+  if (obj !== undefined && typeof v === 'string' && v !== '' && !isAbsolute(v)) obj[key] = resolve(base, v);
+}
+
+/** The gateway sections' file paths: the upstream CA, the bridge CA, file sinks and MQTT sink CAs. */
+function resolveGatewayPaths(base: string, data: Record<string, unknown>): void {
+  const upstream = asObject(data.upstream);
+  resolveFileKey(base, upstream, 'caFile');
+  resolveFileKey(base, asObject(upstream?.bridge), 'caFile');
+  for (const sink of Object.values(asObject(data.sinks) ?? {})) {
+    resolveFileKey(base, asObject(sink), 'path');
+    resolveFileKey(base, asObject(sink), 'caFile');
+  }
+}
+
 function resolvePathsFrom(base: string, data: Record<string, unknown>): void {
+  resolveGatewayPaths(base, data);
   if (typeof data.dataDir === 'string' && data.dataDir !== '') data.dataDir = resolve(base, data.dataDir);
   const upload = data.fileUpload;
   if (upload !== null && typeof upload === 'object' && !Array.isArray(upload)) {
@@ -139,6 +162,14 @@ export function loadHubConfig(options: LoadHubConfigOptions): HubConfig {
   const data = file === undefined ? {} : readConfigFile(file);
   if (file !== undefined) resolvePathsFrom(dirname(file), data);
   applyOverrides(data, options.overrides ?? {}, cwd);
+  if (options.role === 'gateway') {
+    // Defaults that depend on other keys: the system module, and a route to the upstream if any.
+    if (!('modules' in data)) data.modules = structuredClone(DEFAULT_MODULES);
+    if (!('sinks' in data)) data.sinks = {};
+    if (!('routes' in data)) data.routes = asObject(data.upstream) !== undefined ? { ...DEFAULT_UPSTREAM_ROUTES } : {};
+    const up = asObject(data.upstream);
+    if (up !== undefined && up.port === undefined) up.port = up.protocol === 'mqtt' ? 8883 : 5671;
+  }
 
   const validate = validatorFor(options.role);
   const errors = validate(data) ? [] : formatSchemaErrors(validate.errors ?? []);
@@ -149,7 +180,7 @@ export function loadHubConfig(options: LoadHubConfigOptions): HubConfig {
   if (errors.length > 0) {
     const where = file === undefined ? 'invalid configuration' : `invalid config ${file}`;
     // One line (the CLI prints errors on one line), every error with its path.
-    throw new RuntimeError('FH_CONFIG_INVALID', `${where}: ${errors.join('; ')}`);
+    throw new RuntimeError('FH_CONFIG_INVALID', `${where}: ${errors.join('; ')}`, { problems: errors });
   }
   (data as { dataDir: string }).dataDir = resolve(cwd, config.dataDir);
   return deepFreeze(config);

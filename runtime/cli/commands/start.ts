@@ -1,7 +1,8 @@
 /**
- * `fieldhub start`: the gateway's command. In this release the gateway is its local hub core (the
- * module host and the upstream link come later), on the embedded default: data in ./data, host
- * name localhost, MQTT 8883 and HTTPS 8443, so it runs as a normal user.
+ * `fieldhub start`: the gateway's command: its local hub core, the module host, routes and, when
+ * configured, the upstream link with store-and-forward. Without a config file it runs the embedded
+ * default: data in ./data, host name localhost, MQTT 8883 and HTTPS 8443 (so it runs as a normal
+ * user), the system module, no upstream.
  */
 import type { Command } from 'commander';
 import { action, examples } from '../cli-support.js';
@@ -12,10 +13,11 @@ import { addServeOptions } from './serve-options.js';
 export function registerStartCommand(program: Command): void {
   const cmd = program
     .command('start')
-    .summary('run the field gateway (for now: its local hub)')
+    .summary('run the field gateway (local hub, modules, routes, upstream link)')
     .description([
-      'Runs the field gateway on its embedded default configuration, no config file needed: the local hub with its data in ./data, host name localhost, MQTT over TLS on 8883 and the HTTPS service API on 8443 (not 443: the gateway runs as a normal user).',
-      'Leaf devices connect with a connection string from `fieldhub device create` and trust data/certs/ca.pem. Modules (Modbus, serial, BLE) and the upstream link arrive in later releases.',
+      'Runs the field gateway. With no config file it runs the embedded default: the local hub with its data in ./data, host name localhost, MQTT over TLS on 8883, AMQP on 5671 and the HTTPS service API on 8443 (not 443: the gateway runs as a normal user), the system module (board health), and no upstream.',
+      'With --config FILE it also syncs with an upstream hub (`upstream:`: Azure IoT Hub or a `fieldhub hub`, every identity over one AMQP connection, or a plain MQTT bridge), runs the configured modules, and routes messages (`routes:`, `sinks:`). Messages bound upstream wait in a persisted outbox while the upstream is away. `fieldhub config check FILE` checks a file first; deploy/config/gateway.example.yaml shows every key.',
+      'Leaf devices connect with a connection string from `fieldhub device create` (GatewayHostName = this gateway) and trust data/certs/ca.pem. Health: GET /fieldhub/v1/gateway on the HTTPS port.',
       'It prints "fieldhub gateway ready: mqtts://HOST:PORT https://HOST:PORT" once ready; SIGINT/SIGTERM stop it cleanly. The flags override the config file (same keys as `fieldhub hub`).',
     ].join('\n\n'));
   addServeOptions(cmd, 'gateway')

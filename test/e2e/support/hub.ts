@@ -50,13 +50,22 @@ export function parseConnectionString(cs: string): Record<string, string> {
  * `amqpPort`: 0 by default (any free port); 5671 for azure-iothub's AMQP client (C2D send, feedback,
  * file notifications) and device transports without GatewayHostName, which dial only 5671.
  */
-export async function startE2eHub(options: { extraArgs?: string[]; amqpPort?: number } = {}): Promise<E2eHub> {
+export async function startE2eHub(options: {
+  extraArgs?: string[]; amqpPort?: number;
+  /** `start` runs a gateway (with `config`'s gateway sections) instead of `fieldhub hub`. */
+  command?: 'hub' | 'start';
+  config?: Record<string, unknown>;
+  env?: Record<string, string>;
+} = {}): Promise<E2eHub> {
   const ip = randomLoopback();
   await assertCanBind443(ip);
   const spawnOptions = {
     hostName: ip, bindAddress: ip, httpsPort: 443, mqttPort: 0, amqpPort: options.amqpPort ?? 0,
     caCertFile: TEST_CA_CERT, caKeyFile: TEST_CA_KEY,
     ...(options.extraArgs ? { extraArgs: options.extraArgs } : {}),
+    ...(options.command ? { command: options.command } : {}),
+    ...(options.config ? { config: options.config } : {}),
+    ...(options.env ? { env: options.env } : {}),
   };
   let hub = await startHubProcess(spawnOptions);
   // The first process owns the temporary data folder: its cleanup() removes it at the end.

@@ -57,7 +57,9 @@ describe('fieldhub start (embedded default)', () => {
       expect(info.pid).toBe(child.pid);
       expect(info).toMatchObject({ hostName: 'localhost', bindAddress: '0.0.0.0', caFile: join(cwd, 'data', 'certs', 'ca.pem') });
       expect(statSync(join(cwd, 'data', 'certs', 'ca.key')).mode & 0o777).toBe(0o600);
-      expect(out).toContain('modules and the upstream link come in later releases');
+      // The embedded default: the system module, no upstream, no routes.
+      expect(out).toMatch(/upstream: +none/);
+      expect(out).toMatch(/modules: +system/);
       expect(ready).toBe(`fieldhub gateway ready: mqtts://localhost:${info.ports.mqtt} https://localhost:${info.ports.https} amqps://localhost:${info.ports.amqp}`);
 
       if (netns) {
@@ -76,7 +78,7 @@ describe('fieldhub start (embedded default)', () => {
           '-V', 'mqttv311', '-i', 'gw-dev', '-u', 'localhost/gw-dev/?api-version=2021-04-12', '-P', token,
           '-t', 'devices/gw-dev/messages/events/', '-q', '1', '-m', 'hello gateway'], { encoding: 'utf8' });
         expect(pub.status, pub.stderr).toBe(0);
-        const monitor = spawn('nsenter', [...inside, process.execPath, FIELDHUB_BIN, 'monitor', '--from-start'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+        const monitor = spawn('nsenter', [...inside, process.execPath, FIELDHUB_BIN, 'monitor', '--device', 'gw-dev', '--from-start'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
         const line = await new Promise<string>((resolve, reject) => {
           let text = '';
           monitor.stdout.setEncoding('utf8').on('data', (d: string) => {

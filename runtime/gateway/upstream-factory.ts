@@ -1,0 +1,87 @@
+/**
+ * Builds the upstream link the configuration names: AMQP (every identity over one connection,
+ * tokens signed with the upstream policy key or each identity's own key), MQTT (one connection per
+ * identity, same credentials) or the plain MQTT bridge. Also derives the upstream's service-API target the identity mirror creates identities
+ * through (AMQP with a policy connection string and `createIdentities`).
+ */
+import { readFileSync } from 'node:fs';
+import type { HubCoreApi } from '../../hub-core/core/api.js';
+import { parseConnectionString } from '../../hub-core/core/sas.js';
+import type { IdentityRef } from '../../hub-core/core/types.js';
+import type { Logger } from '../../hub-core/log.js';
+import type { HubTarget } from '../cli/hub-target.js';
+import type { UpstreamConfig } from '../config/gateway-config-schema.js';
+import { RuntimeError } from '../errors.js';
+import { createAmqpUpstreamLink } from '../upstream/amqp/index.js';
+import type { UpstreamLink } from '../upstream/link.js';
+import { createMqttUpstreamLink } from '../upstream/mqtt-identity/index.js';
+import { createMqttBridgeLink } from '../upstream/mqtt-bridge/index.js';
+
+function readCa(file: string | undefined): string | undefined {
+  if (file === undefined) return undefined;
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new RuntimeError('FH_CONFIG_INVALID', `/upstream/caFile: cannot read ${file}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** The upstream's host name and policy from the connection string. */
+function policyOf(up: UpstreamConfig): { hostName: string; keyName?: string; key?: string } {
+  const cs = parseConnectionString(up.connectionString ?? '');
+  const hostName = cs.HostName;
+  if (hostName === undefined || hostName === '') throw new RuntimeError('FH_CONFIG_INVALID', '/upstream/connectionString: HostName is missing');
+  return { hostName, ...(cs.SharedAccessKeyName ? { keyName: cs.SharedAccessKeyName } : {}), ...(cs.SharedAccessKey ? { key: cs.SharedAccessKey } : {}) };
+}
+
+/** The local SAS key of an identity (per-device-key authentication upstream). */
+async function localKey(core: HubCoreApi, ref: IdentityRef): Promise<string> {
+  const identity = ref.moduleId === undefined ? await core.registry.getDevice(ref.deviceId) : await core.registry.getModule(ref.deviceId, ref.moduleId);
+  const key = identity.authentication.symmetricKey?.primaryKey;
+  if (!key) throw new RuntimeError('FH_UPSTREAM_AUTH', `${ref.deviceId}${ref.moduleId ? `/${ref.moduleId}` : ''} has no SAS key to sign upstream tokens with`);
+  return key;
+}
+
+export function createUpstreamLink(up: UpstreamConfig, core: HubCoreApi, logger: Logger, dialHost?: string): UpstreamLink {
+  if (up.protocol === 'mqtt-bridge') {
+    const b = up.bridge!;
+    return createMqttBridgeLink({
+      url: b.url, logger,
+      reconnect: { minMs: up.reconnect.minDelayMs, maxMs: up.reconnect.maxDelayMs },
+      ...(b.clientId ? { clientId: b.clientId } : {}),
+      ...(b.username ? { username: b.username } : {}),
+      ...(b.password !== undefined ? { password: b.password } : {}),
+      ...(b.caFile ? { caFile: b.caFile } : {}),
+      topics: { telemetry: b.telemetryTopic, ...(b.commandTopic ? { commands: b.commandTopic } : {}) },
+    });
+  }
+  const policy = policyOf(up);
+  const ca = readCa(up.caFile);
+  const credentials = up.auth === 'policy'
+    ? { kind: 'policy' as const, keyName: policy.keyName ?? '', key: policy.key ?? '' }
+    : { kind: 'deviceKeys' as const, keyFor: (ref: IdentityRef) => localKey(core, ref) };
+  const common = {
+    hostName: policy.hostName, port: up.port, credentials, logger,
+    identitiesPerSecond: up.identitiesPerSecond,
+    reconnect: { minDelayMs: up.reconnect.minDelayMs, maxDelayMs: up.reconnect.maxDelayMs },
+    ...(dialHost !== undefined ? { connectHost: dialHost } : {}),
+    ...(ca !== undefined ? { ca } : {}),
+  };
+  return up.protocol === 'mqtt' ? createMqttUpstreamLink(common) : createAmqpUpstreamLink(common);
+}
+
+/** Where identities are created upstream, when the configuration allows it. */
+export function registryTargetOf(up: UpstreamConfig, dialHost?: string): HubTarget | undefined {
+  if (up.protocol === 'mqtt-bridge' || !up.createIdentities) return undefined;
+  const policy = policyOf(up);
+  if (policy.keyName === undefined || policy.key === undefined) return undefined;
+  const ca = readCa(up.caFile);
+  return {
+    hostName: policy.hostName,
+    dialHost: dialHost ?? policy.hostName,
+    httpsPort: up.httpsPort,
+    policy: { keyName: policy.keyName, key: policy.key },
+    source: 'upstream.connectionString',
+    ...(ca !== undefined ? { ca } : {}),
+  };
+}
