@@ -128,21 +128,28 @@ export class Drain {
   private async drainIdentity(k: string, ref: IdentityRef): Promise<void> {
     const { outbox, link, logger } = this.options;
     let more = false;
+    // The window is taken before the lease's await, so identities started in the same round share
+    // it, and given back only once the outcomes are settled in the outbox: at any moment at most
+    // maxInFlight records are leased and not yet acked, released or dead-lettered (which also
+    // bounds the duplicates a crash can cause).
+    const room = Math.max(1, Math.min(this.perIdentity, this.options.maxInFlight - this.inFlight));
+    let held = room;
+    this.inFlight += held;
     try {
-      const room = Math.max(1, Math.min(this.perIdentity, this.options.maxInFlight - this.inFlight));
       const entries = await outbox.lease(ref, room);
+      this.inFlight -= held - entries.length;
+      held = entries.length;
       if (entries.length === 0) return;
       more = entries.length === room;
-      this.inFlight += entries.length;
       this.stats.sent += entries.length;
       // Sent in order on one identity: the link puts them on the wire in call order.
       const outcomes = await Promise.allSettled(entries.map((e) => link.sendTelemetry(ref, e.message)));
-      this.inFlight -= entries.length;
       more = (await this.settle(ref, entries, outcomes)) && more;
     } catch (err) {
       logger.warn({ event: 'drainFailed', deviceId: ref.deviceId, moduleId: ref.moduleId, err }, 'outbox drain failed for an identity');
       more = false;
     } finally {
+      this.inFlight -= held;
       this.busy.delete(k);
       // Messages that arrived during the lease woke it while busy: go again for them.
       if (this.wokenWhileBusy.delete(k)) more = true;

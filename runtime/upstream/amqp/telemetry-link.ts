@@ -56,7 +56,11 @@ export class TelemetryLink {
     });
     // rhea reports `modified` as `released` (treat_modified_as_released).
     link.on('released', (c: EventContext) => this.settle(c.delivery, offlineError('telemetry released by the upstream')));
-    link.on('settled', (c: EventContext) => this.settle(c.delivery, offlineError('telemetry settled upstream without an outcome')));
+    // rhea emits `settled` after `accepted`/`rejected`/`released` too: only a delivery still pending
+    // here was settled without an outcome (no error object built for the others: this runs per message).
+    link.on('settled', (c: EventContext) => {
+      if (c.delivery !== undefined && this.byDelivery.has(c.delivery)) this.settle(c.delivery, offlineError('telemetry settled upstream without an outcome'));
+    });
   }
 
   /** Resolves when the upstream accepted `message`. */
