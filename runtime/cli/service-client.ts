@@ -4,7 +4,7 @@
  * as azure-iothub does. REST errors become RuntimeErrors whose message carries the status and the
  * Azure error code; connection and TLS failures say what to check.
  */
-import { request as httpsRequest, type RequestOptions } from 'node:https';
+import { request as httpsRequest, type Agent, type RequestOptions } from 'node:https';
 import type { IncomingMessage } from 'node:http';
 import { checkServerIdentity, type PeerCertificate } from 'node:tls';
 import { isIP } from 'node:net';
@@ -78,7 +78,11 @@ export function errorForConnection(err: NodeJS.ErrnoException, target: HubTarget
 
 /** Talks to one hub. */
 export class ServiceClient {
-  constructor(readonly target: HubTarget) {}
+  /**
+   * `agent`: a keep-alive agent for callers that make many requests (the gateway's identity
+   * mirror); by default each request has its own connection (a CLI command makes one or two).
+   */
+  constructor(readonly target: HubTarget, private readonly agent: Agent | false = false) {}
 
   /** A hub-level SAS token (sr = host name, skn = the policy), valid one hour. */
   token(): string {
@@ -110,7 +114,7 @@ export class ServiceClient {
       ...(isIP(t.hostName) === 0 ? { servername: t.hostName } : {}),
       ...(t.ca !== undefined ? { ca: t.ca } : {}),
       ...(init.signal ? { signal: init.signal } : {}),
-      agent: false,
+      agent: this.agent,
     };
     return new Promise((resolve, reject) => {
       const req = httpsRequest(options, resolve);

@@ -106,6 +106,9 @@ export async function startGateway(config: GatewayConfig, logger: Logger, factor
         logger, syncCheckpoint: config.durability === 'power',
         // The upstream gets everything stored since the gateway first ran; a sink added later starts now.
         startAt: sink.kind === 'upstream' ? 'oldest' : 'latest',
+        // A batch the full outbox refused is retried soon after the drain makes room: while it
+        // waits, the admission check refuses new upstream-bound messages.
+        ...(sink.kind === 'upstream' ? { retryMaxMs: 1000 } : {}),
       });
       await pipeline.start();
       undo.push(() => pipeline.close());

@@ -6,6 +6,7 @@
  * attaches them at its own rate. Creation failures are retried with backoff; a 401/403 (no
  * registry rights) stops creation for good and is logged once, the link still tries the identity.
  */
+import { Agent } from 'node:https';
 import type { HubCoreApi } from '../../hub-core/core/api.js';
 import type { IdentityRef } from '../../hub-core/core/types.js';
 import type { Logger } from '../../hub-core/log.js';
@@ -32,6 +33,7 @@ const MAX_RETRY_MS = 60_000;
 export class IdentityMirror {
   private readonly pending = new Map<string, { ref: IdentityRef; attempts: number }>();
   private readonly client: ServiceClient | undefined;
+  private readonly agent: Agent;
   private running = 0;
   private closed = false;
   private creationDisabled = false;
@@ -40,7 +42,9 @@ export class IdentityMirror {
   stats = { mirrored: 0, createdUpstream: 0, creationFailures: 0 };
 
   constructor(private readonly options: MirrorOptions) {
-    this.client = options.registryTarget === undefined ? undefined : new ServiceClient(options.registryTarget);
+    // One TLS connection per concurrent request, kept: a new handshake per identity dominated mirroring.
+    this.agent = new Agent({ keepAlive: true, maxSockets: options.concurrency ?? 8 });
+    this.client = options.registryTarget === undefined ? undefined : new ServiceClient(options.registryTarget, this.agent);
   }
 
   /** Mirrors every identity the local hub has now, then follows creations and deletions. */
@@ -64,6 +68,7 @@ export class IdentityMirror {
   close(): void {
     this.closed = true;
     for (const t of this.timers) clearTimeout(t);
+    this.agent.destroy();
     for (const [event, fn] of this.listeners) this.options.core.off(event as 'identityCreated', fn as (ref: IdentityRef) => void);
   }
 

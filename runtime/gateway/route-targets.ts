@@ -57,7 +57,7 @@ export class RouteTargets {
   }
 
   targetFor(sink: RouteSink): RouteTarget {
-    if (sink.kind === 'upstream') return { deliver: (items) => this.deps.outbox.append(items) };
+    if (sink.kind === 'upstream') return this.upstreamTarget();
     if (sink.kind === 'sink') {
       const named = this.sinks.get(sink.name);
       if (named === undefined) throw new Error(`no sink ${sink.name}`); // compileRoutes checked the names
@@ -75,6 +75,38 @@ export class RouteTargets {
 
   async close(): Promise<void> {
     for (const s of this.sinks.values()) await s.close().catch(() => undefined);
+  }
+
+  /**
+   * The outbox, fed in parts of at most 1/8 of its quota: a pipeline batch (up to 512 messages)
+   * can be larger than a small quota, and one append of it would be refused for good. A batch
+   * the pipeline retries resumes after the last part the outbox took, so nothing is queued twice.
+   */
+  private upstreamTarget(): RouteTarget {
+    const { outbox } = this.deps;
+    const partBytes = Math.max(1, Math.floor(outbox.stats().maxBytes / 8));
+    let through = 0; // seq of the last message the outbox took in this run
+    return {
+      deliver: async (items) => {
+        let part: StoredTelemetry[] = [];
+        let bytes = 0;
+        const flush = async (): Promise<void> => {
+          if (part.length === 0) return;
+          await outbox.append(part);
+          through = (part[part.length - 1] as StoredTelemetry).seq;
+          part = [];
+          bytes = 0;
+        };
+        for (const item of items) {
+          if (item.seq <= through) continue;
+          const size = item.message.body.byteLength + 256;
+          if (part.length > 0 && bytes + size > partBytes) await flush();
+          part.push(item);
+          bytes += size;
+        }
+        await flush();
+      },
+    };
   }
 
   /** In order; a full input queue rejects the batch (retried by the pipeline). */

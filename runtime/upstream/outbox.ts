@@ -170,7 +170,10 @@ export class Outbox {
    */
   wouldReject(bytes: number): boolean {
     if (this.#policy !== 'reject' || this.#state !== 'open') return false;
-    if (this.#fits(bytes + RECORD_OVERHEAD, 1)) return false;
+    // While a refused batch waits for its retry (the route pipeline holds it), newcomers are
+    // refused too even if they would fit: else the log between the door and the outbox grows
+    // without bound (the pipeline is stuck on the batch, the outbox never fills further).
+    if (!this.#full.active && this.#fits(bytes + RECORD_OVERHEAD, 1)) return false;
     return !this.#index.hasExpired(this.#clock.now());
   }
 

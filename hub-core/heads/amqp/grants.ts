@@ -41,8 +41,13 @@ export function grantKey(principal: Principal): string {
 
 export class GrantTable {
   private readonly identities = new Map<string, Grant>();
-  /** Policy grants are few (one per policy and scope); identity grants may be thousands. */
+  /**
+   * Policy grants: one per policy and scope. A gateway that signs each identity's token with a
+   * policy key puts thousands (scope `/devices/{d}` each), so they are also indexed by scope:
+   * finding the grant for a resource looks only at the scopes that are segment-prefixes of it.
+   */
   private readonly policies = new Map<string, Grant>();
+  private readonly policiesByScope = new Map<string, Map<string, Grant>>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
 
   constructor(private readonly options: GrantTableOptions) {}
@@ -58,6 +63,11 @@ export class GrantTable {
     const grant = existing ?? { key, principal };
     grant.principal = principal;
     map.set(key, grant);
+    if (principal.kind === 'policy') {
+      let byScope = this.policiesByScope.get(principal.scope);
+      if (byScope === undefined) this.policiesByScope.set(principal.scope, byScope = new Map());
+      byScope.set(key, grant);
+    }
     this.arm(grant);
     return { grant, renewed: existing !== undefined };
   }
@@ -76,14 +86,23 @@ export class GrantTable {
     const parent = this.options.parentOf?.(ref.deviceId);
     const viaParent = parent === undefined ? undefined : this.identities.get(identityKey({ deviceId: parent }));
     if (viaParent !== undefined && this.allows(viaParent, 'DeviceConnect', identityPath(ref))) return viaParent;
-    for (const grant of this.policies.values()) if (this.allows(grant, 'DeviceConnect', identityPath(ref))) return grant;
+    for (const grant of this.policiesCovering(identityPath(ref))) if (this.allows(grant, 'DeviceConnect', identityPath(ref))) return grant;
     return undefined;
   }
 
   /** A live policy grant with `permission` covering `resource` (service links). */
   forService(permission: Permission, resource: string): Grant | undefined {
-    for (const grant of this.policies.values()) if (this.allows(grant, permission, resource)) return grant;
+    for (const grant of this.policiesCovering(resource)) if (this.allows(grant, permission, resource)) return grant;
     return undefined;
+  }
+
+  /** The policy grants whose scope is a segment-prefix of `resource` (the only ones that can cover it), broadest first. */
+  private *policiesCovering(resource: string): Iterable<Grant> {
+    const segs = resource.split('/').filter((s) => s !== '');
+    for (let n = 0; n <= segs.length; n++) {
+      const grants = this.policiesByScope.get(n === 0 ? '' : `/${segs.slice(0, n).join('/')}`);
+      if (grants !== undefined) yield* grants.values();
+    }
   }
 
   /** True while `grant` is still in the table (not expired or replaced). */
@@ -101,6 +120,7 @@ export class GrantTable {
     this.timers.clear();
     this.identities.clear();
     this.policies.clear();
+    this.policiesByScope.clear();
   }
 
   private allows(grant: Grant, permission: Permission, resource: string): boolean {
@@ -128,6 +148,11 @@ export class GrantTable {
       if (!this.isLive(grant)) return;
       this.identities.delete(grant.key);
       this.policies.delete(grant.key);
+      if (grant.principal.kind === 'policy') {
+        const byScope = this.policiesByScope.get(grant.principal.scope);
+        byScope?.delete(grant.key);
+        if (byScope?.size === 0) this.policiesByScope.delete(grant.principal.scope);
+      }
       this.options.onExpired(grant);
     }, Math.min(delay, MAX_TIMER_MS));
     // A grant timer must not keep the process alive on its own.
