@@ -92,6 +92,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger, factor
     });
     undo.push(() => outbox.close());
 
+    /** Messages refused at the door (FH_BACKLOG_FULL) because the outbox was full. */
+    const admission = { refused: 0 };
     const router = compileRoutes(config.routes, { sinkNames: Object.keys(config.sinks), moduleIds: Object.keys(config.modules) });
     const targets = await RouteTargets.open({ core, outbox, sinks: config.sinks, gatewayDeviceId: config.gateway.deviceId, logger });
     undo.push(() => targets.close());
@@ -118,6 +120,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, factor
       // A full outbox refuses new upstream-bound messages at the door: the sender keeps them.
       core.telemetry.setAdmission((ref, message) => {
         if (outbox.wouldReject(message.body.length + 256) && router.routesToUpstream(ref, message)) {
+          admission.refused += 1;
           throw new HubError('FH_BACKLOG_FULL', 'the gateway\u2019s upstream outbox is full; retry later', { retryable: true });
         }
       });
@@ -178,7 +181,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, factor
           link: parts.link.status(), drain: parts.drain.status(), twinSync: parts.twins.stats,
           dispatch: parts.dispatch.stats, mirror: parts.mirror.stats,
         },
-        outbox: outbox.stats(),
+        outbox: { ...outbox.stats(), refusedAtDoor: admission.refused },
         routes: Object.fromEntries([...pipelines].map(([k, p]) => [k, p.status()])),
         sinks: targets.status(),
         modules: modules.status(),

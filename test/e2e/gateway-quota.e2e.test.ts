@@ -132,6 +132,8 @@ describe('outbox full, policy reject', () => {
     expect(health.outbox).toMatchObject({ full: true, fullPolicy: 'reject' });
     expect(health.outbox.rejected, describeState(gw, health)).toBeGreaterThan(0);
     expect(health.outbox.dropped).toBe(0);
+    // MQTT, HTTPS and AMQP senders were each refused at least once at the door.
+    expect(health.outbox.refusedAtDoor).toBeGreaterThanOrEqual(3);
     expect(health.outbox.bytes).toBeLessThanOrEqual(QUOTA);
     expect(logLines(gw, { code: 'FH_OUTBOX_FULL', policy: 'reject' }).length, describeState(gw, health)).toBeGreaterThan(0);
 

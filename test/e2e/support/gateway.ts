@@ -86,7 +86,7 @@ export interface GatewayHealthDoc {
     dispatch: Record<string, number>;
     mirror: { mirrored: number; createdUpstream: number };
   };
-  outbox: { messages: number; bytes: number; full: boolean; dropped: number; rejected: number; duplicatesResent: number; leased: number; recovered: number };
+  outbox: { messages: number; bytes: number; full: boolean; dropped: number; rejected: number; duplicatesResent: number; leased: number; recovered: number; refusedAtDoor: number };
   modules: Record<string, { state: string }>;
 }
 
