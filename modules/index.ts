@@ -3,8 +3,10 @@
  * `fieldhub config check` validates against. Only `system` for now; modbus, serial and ble follow.
  */
 import type { ModuleFactory } from '../runtime/modules/api.js';
+import { modbusFactory } from './modbus/index.js';
 import { systemFactory } from './system/index.js';
 
 export const factories: ReadonlyMap<string, ModuleFactory> = new Map<string, ModuleFactory>([
   [systemFactory.manifest.type, systemFactory],
+  [modbusFactory.manifest.type, modbusFactory],
 ]);
