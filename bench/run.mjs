@@ -1,13 +1,20 @@
 #!/usr/bin/env node
 // `npm run bench`: one JSON line per scenario per target on stdout, progress on stderr.
-//   --only mqtt-ingest|amqp-ingest|mqtt-connections   run one scenario
-//   --duration S    measured seconds of mqtt-ingest and amqp-ingest (default 10, after a warm-up)
+//   --only mqtt-ingest|amqp-ingest|mqtt-connections|gateway|modbus   run one scenario
+//   --duration S    measured seconds of mqtt-ingest, amqp-ingest and gateway (live) (default 10, after a warm-up)
 //   --targets fieldhub,mosquitto,aedes    which brokers (default all three; amqp-ingest: fieldhub only)
 //   --window N      in-flight messages per device (default 16)
 //   --connections N devices in mqtt-ingest and amqp-ingest (default 100)
 //   --amqp-connections A,B   amqp-ingest modes: AMQP connections carrying the devices (default
 //                   100,1: one per device, then all identities multiplexed over one)
 //   --steps A,B,C   idle connection counts of mqtt-connections (default 100,500,1000)
+//   gateway: leaf -> fieldhub gateway -> fieldhub hub, beside leaf -> mosquitto bridge -> mosquitto
+//   (--targets fieldhub,mosquitto pick them): latency at --gateway-rate (default 1000 msg/s),
+//   throughput, a --backlog (default 100000) sent while the upstream is away and drained when it
+//   returns, and a --crash-backlog (default 10000) with kill -9 of the local side. --gateway-devices
+//   N (default 20), --gateway-window N (default 16); see bench/lib/gateway-bench.mjs.
+//   modbus: RTU polling of --modbus-slaves (default 10) slaves at 115200 baud over a socat pty to pymodbus,
+//   with and without read coalescing, against the line's theoretical maximum; see bench/lib/modbus-bench.mjs.
 // After mqtt-ingest, one ratio line: fieldhub/mosquitto in `ratio`, fieldhub/aedes in `ratioAedes`
 // (each present when both of its targets ran). After amqp-ingest, when fieldhub's mqtt-ingest ran
 // too, one line `vsMqtt`: each AMQP mode's figures divided by fieldhub's MQTT figures.
@@ -17,6 +24,8 @@ import { startFieldhub } from './lib/fieldhub.mjs';
 import { startAedes } from './lib/aedes.mjs';
 import { runConnections, runIngest } from './lib/scenarios.mjs';
 import { round } from './lib/measure.mjs';
+import { GATEWAY_OPTIONS, runGatewayScenario } from './lib/gateway-bench.mjs';
+import { MODBUS_OPTIONS, runModbusScenario } from './lib/modbus-bench.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -29,10 +38,12 @@ const { values: args } = parseArgs({
     'amqp-connections': { type: 'string', default: '100,1' },
     'payload-bytes': { type: 'string', default: '256' },
     steps: { type: 'string', default: '100,500,1000' },
+    ...GATEWAY_OPTIONS,
+    ...MODBUS_OPTIONS,
   },
 });
 
-const SCENARIOS = ['mqtt-ingest', 'amqp-ingest', 'mqtt-connections'];
+const SCENARIOS = ['mqtt-ingest', 'amqp-ingest', 'mqtt-connections', 'gateway', 'modbus'];
 if (args.only && !SCENARIOS.includes(args.only)) {
   process.stderr.write(`bench: unknown scenario ${args.only} (known: ${SCENARIOS.join(', ')})\n`);
   process.exit(2);
@@ -144,4 +155,6 @@ async function connections() {
 if (!args.only || args.only === 'mqtt-ingest') await ingest();
 if (!args.only || args.only === 'amqp-ingest') await amqpIngest();
 if (!args.only || args.only === 'mqtt-connections') await connections();
+if (!args.only || args.only === 'gateway') failures += await runGatewayScenario(args, targets, emit, progress);
+if (!args.only || args.only === 'modbus') failures += await runModbusScenario(args, emit, progress);
 process.exitCode = failures > 0 ? 1 : 0;
