@@ -87,6 +87,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, factor
       maxBytes: up?.outbox.maxBytes ?? 268_435_456,
       ttlMs: up?.outbox.ttlMs ?? 604_800_000,
       fullPolicy: up?.outbox.fullPolicy ?? 'reject',
+      singleSource: true,
       logger,
       ...(config.durability === 'power' ? { write: (ops) => gw.batch(ops, { sync: true }) } : {}),
     });

@@ -38,6 +38,12 @@ export interface OutboxOptions {
   clock?: Clock;
   /** Default silent. */
   logger?: Logger;
+  /**
+   * Items come from one log whose `seq` only grows (the hub's telemetry, through the route
+   * pipeline): the highest seq taken is stored with the records, and items at or below it (a batch
+   * re-fed after a crash between the append and the pipeline's checkpoint) are skipped and counted.
+   */
+  singleSource?: boolean;
 }
 
 /** A leased message: send it, then ack, release or dead-letter it by `id`. */
@@ -88,6 +94,8 @@ export interface OutboxStats {
   corrupt: number;
   /** Acked after an earlier lease of the same id was released: the upstream may have it twice. */
   duplicatesResent: number;
+  /** Items appended again (hub seq already taken: a batch re-fed after a crash) and skipped. */
+  duplicatesSkipped: number;
   /** Messages found in the store at open (all possibly sent before: at-least-once). */
   recovered: number;
   /** Age of the oldest queued message, ms (0 when empty). */

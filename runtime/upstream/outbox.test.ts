@@ -107,6 +107,16 @@ describe.each(backends)('Outbox on $name', (backend) => {
     expect(outbox.stats()).toMatchObject({ messages: 6, leased: 6, identities: 3 });
   });
 
+  it('singleSource: a batch re-fed after a restart (hub seq already taken) is skipped and counted, not queued twice', async () => {
+    const { outbox, reopen } = await setup({ singleSource: true });
+    await outbox.append([telemetryItem(A, 1), telemetryItem(A, 2)]);
+    // The pipeline crashed before its checkpoint: after the restart it feeds 1..4 again.
+    const again = await reopen({ singleSource: true });
+    await again.append([telemetryItem(A, 1), telemetryItem(A, 2), telemetryItem(A, 3), telemetryItem(A, 4)]);
+    expect(seqs(await again.lease(A, 10))).toEqual([1, 2, 3, 4]);
+    expect(again.stats()).toMatchObject({ messages: 4, duplicatesSkipped: 2 });
+  });
+
   it('lease skips leased messages; ack removes them durably; release puts them back in order', async () => {
     const { outbox, reopen } = await setup();
     await outbox.append([1, 2, 3, 4, 5].map((n) => telemetryItem(A, n)));

@@ -31,6 +31,8 @@ import { SerialWriter } from './outbox-writer.js';
 export type * from './outbox-types.js';
 
 const NEXT_KEY = 'next';
+/** The highest hub telemetry seq the outbox has taken, written with the records (see append). */
+const SOURCE_KEY = 'source';
 const utf8 = new TextEncoder();
 /** Key, header and ids of a record beyond its message size: the estimate {@link Outbox.wouldReject} adds. */
 const RECORD_OVERHEAD = 96;
@@ -59,7 +61,10 @@ export class Outbox {
   readonly #index: OutboxIndex;
   readonly #listeners = new Set<(ref: IdentityRef) => void>();
   readonly #full: Episode;
-  readonly #counters = { dropped: 0, rejected: 0, recovered: 0 };
+  readonly #counters = { dropped: 0, rejected: 0, recovered: 0, duplicatesSkipped: 0 };
+  /** Highest `seq` taken (durably); items at or below it are a re-fed batch and skipped. */
+  #sourceSeq = 0;
+  readonly #dedupe: boolean;
   #reservedBytes = 0;
   #reservedMessages = 0;
   #nextId: number;
@@ -68,6 +73,7 @@ export class Outbox {
 
   private constructor(opts: OutboxOptions, queues: Map<string, IdentityQueue>, dead: DeadLetters, nextId: number) {
     this.#store = opts.store;
+    this.#dedupe = opts.singleSource === true;
     this.#records = opts.store.sublevel('records');
     const store = opts.store;
     this.#writer = new SerialWriter(opts.write ?? ((ops) => store.batch(ops)));
@@ -100,6 +106,8 @@ export class Outbox {
     const stored = next === undefined ? 0 : parseSeqKey(new TextDecoder().decode(next));
     const nextId = Math.max(Number.isSafeInteger(stored) ? stored : 0, recovered.maxId + 1, dead.maxId + 1);
     const outbox = new Outbox(opts, recovered.queues, dead, nextId);
+    const source = await opts.store.get(SOURCE_KEY);
+    if (source !== undefined) outbox.#sourceSeq = parseSeqKey(new TextDecoder().decode(source));
     outbox.#index.restore(recovered.messages, recovered.bytes);
     outbox.#counters.recovered = recovered.messages;
     await outbox.#setAside(recovered.corrupt);
@@ -117,9 +125,15 @@ export class Outbox {
    * none of them; with dropOldest, drops the oldest records not in flight (any identity), and if
    * that is not enough the oldest of `items` themselves, counting every drop.
    */
-  async append(items: readonly StoredTelemetry[]): Promise<void> {
+  async append(input: readonly StoredTelemetry[]): Promise<void> {
     this.#assertOpen();
+    // The route pipeline writes its checkpoint after this resolves: a crash between the two
+    // re-feeds a batch. The hub seq taken so far is written atomically with the records, so
+    // re-fed items are skipped (and counted) instead of queued twice.
+    const items = this.#dedupe ? input.filter((item) => item.seq > this.#sourceSeq) : input;
+    this.#counters.duplicatesSkipped += input.length - items.length;
     if (items.length === 0) return;
+    const sourceSeq = items.reduce((max, item) => Math.max(max, item.seq), this.#sourceSeq);
     const now = this.#clock.now();
     let incoming: Incoming[] = items.map((item) => {
       const ref: IdentityRef = item.moduleId === undefined ? { deviceId: item.deviceId } : { deviceId: item.deviceId, moduleId: item.moduleId };
@@ -143,6 +157,7 @@ export class Outbox {
     const staged = incoming.map((rec) => ({ ...rec, id: this.#nextId++ }));
     for (const rec of staged) ops.push({ type: 'put', key: recordKey(rec.ik, rec.id), value: rec.value, sublevel: this.#records });
     ops.push({ type: 'put', key: NEXT_KEY, value: utf8.encode(seqKey(this.#nextId)), sublevel: this.#store });
+    if (this.#dedupe) ops.push({ type: 'put', key: SOURCE_KEY, value: utf8.encode(seqKey(sourceSeq)), sublevel: this.#store });
     this.#reservedBytes += total;
     this.#reservedMessages += staged.length;
     let reserved = true;
@@ -155,6 +170,7 @@ export class Outbox {
     try {
       await this.#writer.submit(ops, () => {
         unreserve();
+        this.#sourceSeq = Math.max(this.#sourceSeq, sourceSeq);
         const touched = new Set<IdentityQueue>();
         for (const rec of staged) touched.add(this.#index.add(rec.ik, rec.id, rec.size, now));
         for (const q of touched) this.#notify(q.ref);
@@ -268,7 +284,7 @@ export class Outbox {
       messages, bytes, maxBytes: this.#maxBytes, maxMessages: this.#maxMessages, fullPolicy: this.#policy,
       full: this.#full.active || !this.#fits(1, 1),
       leased: this.#index.leasedCount, dropped: this.#counters.dropped, rejected: this.#counters.rejected,
-      ...this.#index.counters, recovered: this.#counters.recovered,
+      ...this.#index.counters, recovered: this.#counters.recovered, duplicatesSkipped: this.#counters.duplicatesSkipped,
       oldestAgeMs: this.#index.oldestAgeMs(this.#clock.now()), identities: this.#queues.size, deadLetters: this.#dead.count,
     };
   }
