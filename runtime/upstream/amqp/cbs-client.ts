@@ -30,8 +30,8 @@ export class CbsClient {
   /** @param onLost called once when the upstream detaches a `$cbs` link after it was up. */
   constructor(private readonly timeoutMs: number, private readonly userAgent: string, private readonly onLost: (err: Error) => void) {}
 
-  /** Attaches both links on `session`; rejects when either is refused or `attachTimeoutMs` passes. */
-  async open(session: Session, attachTimeoutMs: number): Promise<void> {
+  /** Attaches both links on `session`; rejects when either is refused, `attachTimeoutMs` passes or `signal` aborts. */
+  async open(session: Session, attachTimeoutMs: number, signal: AbortSignal): Promise<void> {
     const properties = { 'com.microsoft:client-version': this.userAgent };
     const receiver = session.open_receiver({ source: { address: '$cbs' }, target: { address: 'cbs' }, credit_window: 100, autoaccept: true, properties });
     receiver.on('message', (c: EventContext) => this.reply(c));
@@ -44,7 +44,7 @@ export class CbsClient {
       this.fail(err);
       this.onLost(err);
     };
-    await Promise.all([attachLink(receiver, attachTimeoutMs, '$cbs receiver'), attachLink(sender, attachTimeoutMs, '$cbs sender')]);
+    await Promise.all([attachLink(receiver, attachTimeoutMs, '$cbs receiver', signal), attachLink(sender, attachTimeoutMs, '$cbs sender', signal)]);
     receiver.on('receiver_close', lost('$cbs receiver'));
     sender.on('sender_close', lost('$cbs sender'));
   }

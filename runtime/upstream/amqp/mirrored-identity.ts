@@ -36,6 +36,8 @@ export class MirroredIdentity {
   retryTimer: NodeJS.Timeout | undefined;
   retryAt: number | undefined;
   renewTimer: NodeJS.Timeout | undefined;
+  /** When the token last put for this identity runs out (ms since the epoch). */
+  tokenExpiresAtMs: number | undefined;
   lastError: { code: string; message: string; at: string; error: RuntimeError } | undefined;
   /** Bumped whenever a running attach or renewal must be abandoned (reconnect, removal). */
   generation = 0;

@@ -68,7 +68,7 @@ export interface AmqpUpstreamOptions {
   methodResponseTimeoutS?: number;
   /** A connection that stayed open this long resets the connection backoff. Default 10000. */
   stableAfterMs?: number;
-  /** AMQP idle-time-out we ask of the upstream (it heartbeats at half); a dead peer is noticed after it. Default 60000. */
+  /** AMQP idle-time-out we ask of the upstream (it heartbeats at half); a silent peer is given up after twice this. Default 30000. */
   idleTimeoutMs?: number;
   /** `com.microsoft:client-version` on every attach. */
   userAgent?: string;
@@ -120,7 +120,7 @@ export function resolveAmqpOptions(o: AmqpUpstreamOptions): ResolvedAmqpOptions 
     connectTimeoutMs: positive('connectTimeoutMs', o.connectTimeoutMs ?? 30_000),
     methodResponseTimeoutS: positive('methodResponseTimeoutS', o.methodResponseTimeoutS ?? 30),
     stableAfterMs: positive('stableAfterMs', o.stableAfterMs ?? 10_000),
-    idleTimeoutMs: positive('idleTimeoutMs', o.idleTimeoutMs ?? 60_000),
+    idleTimeoutMs: positive('idleTimeoutMs', o.idleTimeoutMs ?? 30_000),
     userAgent: o.userAgent ?? 'fieldhub-gateway/0.1.0',
   };
   if (o.ca !== undefined) out.ca = o.ca;

@@ -158,7 +158,7 @@ export class UpstreamConnection {
   private async opened(): Promise<void> {
     if (this.state !== 'connecting') return;
     try {
-      await this.cbs.open(this.newSession(), this.o.attachTimeoutMs);
+      await this.cbs.open(this.newSession(), this.o.attachTimeoutMs, this.controller.signal);
     } catch (err) {
       this.lost(err as RuntimeError);
       return;
