@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ProfileErrorCodes } from '../../../devices/errors.js';
+import { ModuleErrorCodes } from '../../../modules/errors.js';
 import { HubErrorCodes } from '../../../hub-core/errors.js';
 import { RuntimeErrorCodes } from '../../../runtime/errors.js';
 import { REPO_ROOT } from '../../helpers/hub-process.js';
@@ -34,8 +35,12 @@ describe('docs/errors.md', () => {
     expect(tableCodes('devices (profiles)').sort()).toEqual(Object.keys(ProfileErrorCodes).sort());
   });
 
+  it('lists exactly the modules/ codes in its modules table', () => {
+    expect(tableCodes('modules').sort()).toEqual(Object.keys(ModuleErrorCodes).sort());
+  });
+
   it('mentions no code that no catalogue defines', () => {
-    const known = new Set([...Object.keys(HubErrorCodes), ...Object.keys(RuntimeErrorCodes), ...Object.keys(ProfileErrorCodes)]);
+    const known = new Set([...Object.keys(HubErrorCodes), ...Object.keys(RuntimeErrorCodes), ...Object.keys(ProfileErrorCodes), ...Object.keys(ModuleErrorCodes)]);
     const mentioned = new Set(doc.match(/\bFH_[A-Z0-9]+(?:_[A-Z0-9]+)+\b/g) ?? []);
     expect([...mentioned].filter((c) => !known.has(c))).toEqual([]);
   });
