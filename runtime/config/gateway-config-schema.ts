@@ -41,8 +41,13 @@ export interface UpstreamConfig {
    * its key signs each identity's token, and with registry rights the gateway creates identities.
    */
   readonly connectionString?: string;
-  /** `policy`: tokens signed with the connection string's policy key; `deviceKeys`: each identity's own key (identities mirrored with the same keys). */
-  readonly auth: 'policy' | 'deviceKeys';
+  /**
+   * `policy`: tokens signed with the connection string's policy key; `deviceKeys`: each identity's
+   * own key (identities mirrored with the same keys); `parent`: the connection string is the
+   * gateway device's own, and its token covers the devices whose parent it is upstream (parent
+   * scope, an upstream fieldhub hub), while its modules use their own keys.
+   */
+  readonly auth: 'policy' | 'deviceKeys' | 'parent';
   /** The upstream's AMQP (default 5671) or MQTT (default 8883) port. */
   readonly port: number;
   /** HTTPS port of the upstream's service API (identity creation). */
@@ -110,7 +115,7 @@ export function gatewaySchemaProperties(): Record<string, object> {
       properties: {
         protocol: { enum: ['amqp', 'mqtt', 'mqtt-bridge'], default: 'amqp' },
         connectionString: { type: 'string', pattern: 'HostName=[^;]+' },
-        auth: { enum: ['policy', 'deviceKeys'], default: 'policy' },
+        auth: { enum: ['policy', 'deviceKeys', 'parent'], default: 'policy' },
         // Default by protocol (5671 amqp, 8883 mqtt): filled by the loader before validation.
         port: { type: 'integer', minimum: 1, maximum: 65535 },
         httpsPort: int(443, 1, 65535),

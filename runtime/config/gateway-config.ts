@@ -29,6 +29,13 @@ export function checkGatewaySections(config: GatewayConfig, factories: ReadonlyM
     if (hubProtocol && up.connectionString !== undefined && up.auth === 'policy' && !/SharedAccessKeyName=[^;]+/.test(up.connectionString)) {
       errors.push('/upstream/connectionString: auth policy needs SharedAccessKeyName and SharedAccessKey');
     }
+    if (hubProtocol && up.connectionString !== undefined && up.auth === 'parent') {
+      if (!/DeviceId=[^;]+/.test(up.connectionString) || !/SharedAccessKey=[^;]+/.test(up.connectionString)) {
+        errors.push('/upstream/connectionString: auth parent needs the gateway device\u2019s connection string (DeviceId and SharedAccessKey)');
+      } else if (!up.connectionString.includes(`DeviceId=${config.gateway.deviceId};`) && !up.connectionString.endsWith(`DeviceId=${config.gateway.deviceId}`)) {
+        errors.push(`/upstream/connectionString: auth parent: DeviceId must be the gateway\u2019s own (/gateway/deviceId is ${config.gateway.deviceId})`);
+      }
+    }
     if (up.protocol === 'mqtt-bridge' && up.bridge === undefined) errors.push('/upstream/bridge: required for protocol mqtt-bridge');
     if (up.reconnect.minDelayMs > up.reconnect.maxDelayMs) errors.push('/upstream/reconnect/minDelayMs: must be <= maxDelayMs');
   }

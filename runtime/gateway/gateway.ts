@@ -136,7 +136,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, factor
       const drain = new Drain({ outbox, link, logger: log, maxInFlight: up.outbox.maxInFlight, share: up.outbox.drainShare });
       const registryTarget = registryTargetOf(up);
       const mirror = new IdentityMirror({
-        core, link, store: gw.sublevel('mirror'), logger: log, ...(registryTarget ? { registryTarget } : {}),
+        core, link, store: gw.sublevel('mirror'), logger: log, gatewayDeviceId: config.gateway.deviceId, ...(registryTarget ? { registryTarget } : {}),
       });
       parts = { link, mirror, twins, dispatch, drain };
       const onReported = (ref: Parameters<TwinSync['reportedChanged']>[0]): void => twins.reportedChanged(ref);

@@ -25,6 +25,8 @@ export interface MirrorOptions {
   registryTarget?: HubTarget;
   /** Concurrent creation requests. Default 8. */
   concurrency?: number;
+  /** The gateway's device id: devices created upstream get it as their parent (parent scope). */
+  gatewayDeviceId?: string;
 }
 
 const key = (ref: IdentityRef): string => (ref.moduleId === undefined ? ref.deviceId : `${ref.deviceId}/${ref.moduleId}`);
@@ -134,6 +136,9 @@ export class IdentityMirror {
     const body = {
       deviceId: ref.deviceId,
       ...(ref.moduleId !== undefined ? { moduleId: ref.moduleId } : {}),
+      // Leaf devices sit behind this gateway: upstream, it is their parent (parent scope).
+      ...(ref.moduleId === undefined && this.options.gatewayDeviceId !== undefined && ref.deviceId !== this.options.gatewayDeviceId
+        ? { parentId: this.options.gatewayDeviceId } : {}),
       authentication: keys !== undefined && local.authentication.type === 'sas'
         ? { type: 'sas', symmetricKey: { primaryKey: keys.primaryKey, secondaryKey: keys.secondaryKey } }
         : { type: 'sas' },

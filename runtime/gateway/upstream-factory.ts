@@ -12,7 +12,7 @@ import type { Logger } from '../../hub-core/log.js';
 import type { HubTarget } from '../cli/hub-target.js';
 import type { UpstreamConfig } from '../config/gateway-config-schema.js';
 import { RuntimeError } from '../errors.js';
-import { createAmqpUpstreamLink } from '../upstream/amqp/index.js';
+import { createAmqpUpstreamLink, type AmqpCredentials } from '../upstream/amqp/index.js';
 import type { UpstreamLink } from '../upstream/link.js';
 import { createMqttUpstreamLink } from '../upstream/mqtt-identity/index.js';
 import { createMqttBridgeLink } from '../upstream/mqtt-bridge/index.js';
@@ -27,11 +27,14 @@ function readCa(file: string | undefined): string | undefined {
 }
 
 /** The upstream's host name and policy from the connection string. */
-function policyOf(up: UpstreamConfig): { hostName: string; keyName?: string; key?: string } {
+function policyOf(up: UpstreamConfig): { hostName: string; keyName?: string; key?: string; deviceId?: string } {
   const cs = parseConnectionString(up.connectionString ?? '');
   const hostName = cs.HostName;
   if (hostName === undefined || hostName === '') throw new RuntimeError('FH_CONFIG_INVALID', '/upstream/connectionString: HostName is missing');
-  return { hostName, ...(cs.SharedAccessKeyName ? { keyName: cs.SharedAccessKeyName } : {}), ...(cs.SharedAccessKey ? { key: cs.SharedAccessKey } : {}) };
+  return {
+    hostName, ...(cs.SharedAccessKeyName ? { keyName: cs.SharedAccessKeyName } : {}), ...(cs.SharedAccessKey ? { key: cs.SharedAccessKey } : {}),
+    ...(cs.DeviceId ? { deviceId: cs.DeviceId } : {}),
+  };
 }
 
 /** The local SAS key of an identity (per-device-key authentication upstream). */
@@ -57,9 +60,12 @@ export function createUpstreamLink(up: UpstreamConfig, core: HubCoreApi, logger:
   }
   const policy = policyOf(up);
   const ca = readCa(up.caFile);
-  const credentials = up.auth === 'policy'
-    ? { kind: 'policy' as const, keyName: policy.keyName ?? '', key: policy.key ?? '' }
-    : { kind: 'deviceKeys' as const, keyFor: (ref: IdentityRef) => localKey(core, ref) };
+  const keyFor = (ref: IdentityRef): Promise<string> => localKey(core, ref);
+  const credentials: AmqpCredentials = up.auth === 'policy'
+    ? { kind: 'policy', keyName: policy.keyName ?? '', key: policy.key ?? '' }
+    : up.auth === 'parent'
+      ? { kind: 'parent', deviceId: policy.deviceId ?? '', key: policy.key ?? '', keyFor }
+      : { kind: 'deviceKeys', keyFor };
   const common = {
     hostName: policy.hostName, port: up.port, credentials, logger,
     identitiesPerSecond: up.identitiesPerSecond,

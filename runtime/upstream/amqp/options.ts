@@ -15,7 +15,14 @@ import type { Logger } from '../../../hub-core/log.js';
  */
 export type AmqpCredentials =
   | { kind: 'policy'; keyName: string; key: string }
-  | { kind: 'deviceKeys'; keyFor(ref: IdentityRef): Promise<string> };
+  | { kind: 'deviceKeys'; keyFor(ref: IdentityRef): Promise<string> }
+  /**
+   * Parent scope (an upstream fieldhub hub; IoT Edge's gateway pattern): the gateway device's own
+   * token (sr `{hostName}/devices/{deviceId}`) for itself and for every device whose parent it is
+   * upstream (and their modules); the gateway's own modules use their own keys (`keyFor`), as a
+   * device token does not cover its modules.
+   */
+  | { kind: 'parent'; deviceId: string; key: string; keyFor?(ref: IdentityRef): Promise<string> };
 
 /** Capped exponential backoff with full jitter: delay = random(0, min(maxDelayMs, minDelayMs * 2^attempt)). */
 export interface BackoffSettings {
@@ -97,7 +104,7 @@ function backoff(name: string, given: BackoffSettings | undefined, min: number, 
 /** Fills defaults; RangeError/TypeError for a programmer's mistake. */
 export function resolveAmqpOptions(o: AmqpUpstreamOptions): ResolvedAmqpOptions {
   if (typeof o.hostName !== 'string' || o.hostName === '') throw new TypeError('hostName is required');
-  if (o.credentials?.kind !== 'policy' && o.credentials?.kind !== 'deviceKeys') throw new TypeError('credentials must be policy or deviceKeys');
+  if (!['policy', 'deviceKeys', 'parent'].includes(o.credentials?.kind)) throw new TypeError('credentials must be policy, deviceKeys or parent');
   const out: ResolvedAmqpOptions = {
     hostName: o.hostName,
     connectHost: o.connectHost ?? o.hostName,

@@ -78,7 +78,7 @@ function positive(name: string, value: number): number {
 /** Fills defaults; RangeError/TypeError for a programmer's mistake. */
 export function resolveMqttIdentityOptions(o: MqttIdentityUpstreamOptions): ResolvedMqttIdentityOptions {
   if (typeof o.hostName !== 'string' || o.hostName === '') throw new TypeError('hostName is required');
-  if (o.credentials?.kind !== 'policy' && o.credentials?.kind !== 'deviceKeys') throw new TypeError('credentials must be policy or deviceKeys');
+  if (!['policy', 'deviceKeys', 'parent'].includes(o.credentials?.kind)) throw new TypeError('credentials must be policy, deviceKeys or parent');
   if (o.logger === undefined) throw new TypeError('logger is required');
   const minDelayMs = positive('reconnect.minDelayMs', o.reconnect?.minDelayMs ?? 1000);
   const maxDelayMs = positive('reconnect.maxDelayMs', o.reconnect?.maxDelayMs ?? Math.max(60_000, minDelayMs));
