@@ -91,6 +91,20 @@ export async function serve(role: HubRole, flags: ServeFlags): Promise<HubServer
     const config = loadGatewayConfig({ ...load, factories });
     const logger = loggerFor(config);
     const gateway = await startGateway(config, logger, factories);
+    // SIGHUP: read the file again and apply its modules section (a bad file changes nothing).
+    process.on('SIGHUP', () => {
+      void (async () => {
+        try {
+          const next = loadGatewayConfig({ ...load, factories });
+          const { restartNeededFor } = await gateway.reload(next);
+          process.stdout.write(`fieldhub gateway: SIGHUP, configuration reloaded; modules applied${restartNeededFor.length > 0
+            ? `; restart to apply ${restartNeededFor.join(', ')}` : ''}\n`);
+        } catch (err) {
+          process.stdout.write(`fieldhub gateway: SIGHUP, configuration not reloaded: ${(err as Error).message}\n`);
+          logger.warn({ event: 'configReloadFailed', err }, 'configuration not reloaded');
+        }
+      })();
+    });
     return announce(role, config, gateway.server, () => gateway.close(), logger);
   }
   const config = loadHubConfig({ role, ...load });

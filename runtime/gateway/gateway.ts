@@ -31,6 +31,12 @@ export interface Gateway {
   readonly server: HubServer;
   readonly config: GatewayConfig;
   health(): GatewayHealth;
+  /**
+   * Applies a new configuration's modules section: only the modules whose settings changed (or
+   * that were added or removed) are restarted; the others keep running. Every other section
+   * needs a restart; what differs there is returned so the caller can say so.
+   */
+  reload(next: GatewayConfig): Promise<{ restartNeededFor: string[] }>;
   /** Stops modules, the link and the pipeline, then the hub. Idempotent. */
   close(): Promise<void>;
 }
@@ -187,6 +193,13 @@ export async function startGateway(config: GatewayConfig, logger: Logger, factor
         sinks: targets.status(),
         modules: modules.status(),
       }),
+      reload: async (next: GatewayConfig) => {
+        await modules.apply(next.modules);
+        const restartNeededFor = Object.keys(next).filter((k) => k !== 'modules' && k !== 'log'
+          && JSON.stringify((next as unknown as Record<string, unknown>)[k]) !== JSON.stringify((config as unknown as Record<string, unknown>)[k]));
+        log.info({ event: 'configReloaded', restartNeededFor }, 'configuration reloaded: modules applied');
+        return { restartNeededFor };
+      },
       close: () => (closing ??= unwind()),
     };
     log.info({ event: 'gatewayReady', upstream: up?.protocol ?? 'none', modules: Object.keys(config.modules), routes: Object.keys(config.routes) }, 'gateway ready');

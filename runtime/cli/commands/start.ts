@@ -18,6 +18,7 @@ export function registerStartCommand(program: Command): void {
       'Runs the field gateway. With no config file it runs the embedded default: the local hub with its data in ./data, host name localhost, MQTT over TLS on 8883, AMQP on 5671 and the HTTPS service API on 8443 (not 443: the gateway runs as a normal user), the system module (board health), and no upstream.',
       'With --config FILE it also syncs with an upstream hub (`upstream:`: Azure IoT Hub or a `fieldhub hub`, every identity over one AMQP connection, or a plain MQTT bridge), runs the configured modules, and routes messages (`routes:`, `sinks:`). Messages bound upstream wait in a persisted outbox while the upstream is away. `fieldhub config check FILE` checks a file first; deploy/config/gateway.example.yaml shows every key.',
       'Leaf devices connect with a connection string from `fieldhub device create` (GatewayHostName = this gateway) and trust data/certs/ca.pem. Health: GET /fieldhub/v1/gateway on the HTTPS port.',
+      'SIGHUP reads the config file again and applies its modules section: only modules whose settings changed restart; other sections need a restart (it says which). A file with errors changes nothing.',
       'It prints "fieldhub gateway ready: mqtts://HOST:PORT https://HOST:PORT" once ready; SIGINT/SIGTERM stop it cleanly. The flags override the config file (same keys as `fieldhub hub`).',
     ].join('\n\n'));
   addServeOptions(cmd, 'gateway')
