@@ -2,9 +2,11 @@
  * The outbox drain: moves messages from the persisted outbox to the upstream link, identity by
  * identity in order, and removes each only after the upstream settled it. It runs when the outbox
  * says an identity has messages and when the link says an identity came online (the backlog starts
- * at once on reconnect: no polling interval). A bounded number of messages is in flight; the
- * drain takes at most `share` of the event loop so live traffic (devices sending to the local hub,
- * twins, methods) keeps its turn while a large backlog drains.
+ * at once on reconnect: no polling interval). A bounded number of messages is in flight. The
+ * drain's own synchronous work (starting leases, handing messages to the link, which encodes and
+ * writes them, and settling) is timed; over each window it may take at most `share` of the
+ * elapsed time, else the next round waits: live traffic (devices sending to the local hub, twins,
+ * methods) keeps the rest of the event loop while a large backlog drains.
  *
  * Outcomes: accepted -> ack (removed); retryable error -> released to the head of the identity's
  * queue and retried when the identity is online again; FH_UPSTREAM_REJECTED -> dead letter.
@@ -25,6 +27,8 @@ export interface DrainOptions {
   share: number;
   /** Messages leased per identity per round. Default 64. */
   perIdentity?: number;
+  /** A monotonic ms clock for the share accounting (tests). Default performance.now. */
+  now?: () => number;
 }
 
 export interface DrainStats {
@@ -35,10 +39,18 @@ export interface DrainStats {
   inFlight: number;
   /** When the first message after the last reconnect was acknowledged, ms after that reconnect. */
   lastReconnectToFirstAckMs?: number;
+  /** The drain's own synchronous work, ms, since start. */
+  busyMs: number;
+  /** Rounds held back because the drain had used its share of the window. */
+  pauses: number;
+  /** The longest single piece of drain work, ms (a window may overrun its share by about this much). */
+  maxSliceMs: number;
 }
 
-/** Busy slice of one round, ms; the pause after it follows from the share. */
+/** Busy slice of one round, ms. */
 const SLICE_MS = 10;
+/** The drain's share is measured over windows of this length, ms. */
+const WINDOW_MS = 500;
 
 const key = (ref: IdentityRef): string => (ref.moduleId === undefined ? ref.deviceId : `${ref.deviceId}/${ref.moduleId}`);
 
@@ -51,12 +63,17 @@ export class Drain {
   private inFlight = 0;
   private scheduled: NodeJS.Immediate | NodeJS.Timeout | undefined;
   private closed = false;
-  private readonly stats: DrainStats = { sent: 0, acked: 0, released: 0, deadLettered: 0, inFlight: 0 };
+  private readonly stats: DrainStats = { sent: 0, acked: 0, released: 0, deadLettered: 0, inFlight: 0, busyMs: 0, pauses: 0, maxSliceMs: 0 };
+  private windowStart: number;
+  private readonly now: () => number;
+  private windowBusy = 0;
   private reconnectAt: number | undefined;
   private readonly unsubscribe: () => void;
   private readonly perIdentity: number;
 
   constructor(private readonly options: DrainOptions) {
+    this.now = options.now ?? (() => performance.now());
+    this.windowStart = this.now();
     this.perIdentity = options.perIdentity ?? 64;
     this.unsubscribe = options.outbox.onAvailable((ref) => this.wake(ref));
   }
@@ -100,13 +117,49 @@ export class Drain {
       : setImmediate(() => { this.scheduled = undefined; this.round(); });
   }
 
+  /** Counts the drain's own synchronous work against its share. */
+  private charge(sinceMs: number): void {
+    const ms = this.now() - sinceMs;
+    this.windowBusy += ms;
+    this.stats.busyMs += ms;
+    if (ms > this.stats.maxSliceMs) this.stats.maxSliceMs = ms;
+  }
+
+  /** Ms to wait before the drain may work again, 0 when it is within its share of the window. */
+  private overBudgetMs(): number {
+    const share = Math.min(1, Math.max(0.05, this.options.share));
+    if (share >= 1) return 0;
+    const now = this.now();
+    if (now - this.windowStart >= WINDOW_MS) {
+      this.windowStart = now;
+      this.windowBusy = 0;
+      return 0;
+    }
+    const elapsed = Math.max(now - this.windowStart, SLICE_MS);
+    return this.windowBusy <= share * elapsed ? 0 : Math.ceil(this.windowBusy / share - elapsed);
+  }
+
+  /** Resolves once the drain is within its share again (each waiter re-checks: no burst on wake-up). */
+  private async waitForBudget(): Promise<void> {
+    for (let wait = this.overBudgetMs(); wait > 0 && !this.closed; wait = this.overBudgetMs()) {
+      this.stats.pauses += 1;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+
   /** One round: start leases for ready identities until the slice or the window is used up. */
   private round(): void {
     if (this.closed) return;
-    const started = performance.now();
+    const wait = this.overBudgetMs();
+    if (wait > 0) {
+      this.stats.pauses += 1;
+      this.schedule(wait);
+      return;
+    }
+    const started = this.now();
     for (const [k, ref] of this.ready) {
       if (this.inFlight >= this.options.maxInFlight) break;
-      if (performance.now() - started > SLICE_MS) break;
+      if (this.now() - started > SLICE_MS) break;
       this.ready.delete(k);
       if (this.busy.has(k)) {
         this.wokenWhileBusy.add(k);
@@ -117,12 +170,8 @@ export class Drain {
       this.busy.add(k);
       void this.drainIdentity(k, ref);
     }
-    if (this.ready.size > 0 && this.inFlight < this.options.maxInFlight) {
-      // Pause in proportion to the work done, so the drain takes about `share` of the loop.
-      const busyMs = performance.now() - started;
-      const share = Math.min(1, Math.max(0.05, this.options.share));
-      this.schedule(share >= 1 ? 0 : Math.ceil((busyMs * (1 - share)) / share));
-    }
+    this.charge(started);
+    if (this.ready.size > 0 && this.inFlight < this.options.maxInFlight) this.schedule();
   }
 
   private async drainIdentity(k: string, ref: IdentityRef): Promise<void> {
@@ -142,9 +191,17 @@ export class Drain {
       if (entries.length === 0) return;
       more = entries.length === room;
       this.stats.sent += entries.length;
+      // Within the drain's share: wait while it has used its part of the window.
+      await this.waitForBudget();
       // Sent in order on one identity: the link puts them on the wire in call order.
-      const outcomes = await Promise.allSettled(entries.map((e) => link.sendTelemetry(ref, e.message)));
-      more = (await this.settle(ref, entries, outcomes)) && more;
+      const handedAt = this.now();
+      const sends = entries.map((e) => link.sendTelemetry(ref, e.message));
+      this.charge(handedAt);
+      const outcomes = await Promise.allSettled(sends);
+      const settledAt = this.now();
+      const settling = this.settle(ref, entries, outcomes);
+      this.charge(settledAt);
+      more = (await settling) && more;
     } catch (err) {
       logger.warn({ event: 'drainFailed', deviceId: ref.deviceId, moduleId: ref.moduleId, err }, 'outbox drain failed for an identity');
       more = false;
