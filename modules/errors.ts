@@ -1,6 +1,6 @@
 /**
  * The modules/ error catalogue: failures the device modules raise that are theirs alone (the
- * serial module's port, framing and parsing problems). Codes are API (stable,
+ * serial module's port, framing and parsing problems; the ble module's adapter, connection and GATT problems). Codes are API (stable,
  * `FH_<AREA>_<WHAT>`); messages are not. docs/errors.md lists them in its "modules" section and
  * a drift test checks both ways. (The Modbus codes predate this file and live in runtime/errors.ts.)
  */
@@ -15,6 +15,12 @@ export const ModuleErrorCodes = {
   FH_SERIAL_WRITE_INVALID: 'A serial write or command was refused before sending: bad data for its encoding, a missing template parameter.',
   FH_SERIAL_WRITE_FAILED: 'Bytes could not be written to a serial port: the port is not open, the write failed, or too many writes are pending.',
   FH_SERIAL_REPLY_TIMEOUT: 'A serial write that waits for a reply got no frame back in time.',
+  FH_BLE_ADAPTER: 'The Bluetooth adapter is missing or unusable (no adapter, BlueZ or D-Bus not reachable, powered off); the ble module retries with capped backoff.',
+  FH_BLE_CONNECT: 'Connecting to a BLE device failed or timed out (services not resolved in time); the device is retried with capped backoff, the others go on.',
+  FH_BLE_DISCONNECTED: 'A BLE device dropped its connection; it is reconnected with capped backoff.',
+  FH_BLE_GATT: 'A GATT read, write or notification subscription failed, or the device lacks a characteristic its profile names.',
+  FH_BLE_TIMEOUT: 'A BLE operation got no answer in time, or a write waited longer than writeTimeoutMs for its device.',
+  FH_BLE_BUSY: 'Too many writes are pending for one BLE device; retry later.',
 } as const;
 
 export type ModuleErrorCode = keyof typeof ModuleErrorCodes;

@@ -3,6 +3,7 @@
  * `fieldhub config check` validates against.
  */
 import type { ModuleFactory } from '../runtime/modules/api.js';
+import { bleFactory } from './ble/index.js';
 import { modbusFactory } from './modbus/index.js';
 import { serialFactory } from './serial/index.js';
 import { systemFactory } from './system/index.js';
@@ -11,4 +12,5 @@ export const factories: ReadonlyMap<string, ModuleFactory> = new Map<string, Mod
   [systemFactory.manifest.type, systemFactory],
   [modbusFactory.manifest.type, modbusFactory],
   [serialFactory.manifest.type, serialFactory],
+  [bleFactory.manifest.type, bleFactory],
 ]);

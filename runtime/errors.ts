@@ -35,12 +35,6 @@ export const RuntimeErrorCodes = {
   FH_MODBUS_CRC: 'A Modbus answer failed its CRC check or was malformed (wrong length, unit or function); the request is retried.',
   FH_MODBUS_PORT: 'A Modbus port (serial device or TCP connection) cannot be opened or was lost; it is reopened with capped backoff.',
   FH_MODBUS_BUSY: 'Too many writes are pending for one Modbus device; retry later.',
-  FH_BLE_ADAPTER: 'The Bluetooth adapter is missing or unusable (no adapter, BlueZ or D-Bus not reachable, powered off); the ble module retries with capped backoff.',
-  FH_BLE_CONNECT: 'Connecting to a BLE device failed or timed out (services not resolved in time); the device is retried with capped backoff, the others go on.',
-  FH_BLE_DISCONNECTED: 'A BLE device dropped its connection; it is reconnected with capped backoff.',
-  FH_BLE_GATT: 'A GATT read, write or notification subscription failed, or the device lacks a characteristic its profile names.',
-  FH_BLE_TIMEOUT: 'A BLE operation got no answer in time, or a write waited longer than writeTimeoutMs for its device.',
-  FH_BLE_BUSY: 'Too many writes are pending for one BLE device; retry later.',
 } as const;
 
 export type RuntimeErrorCode = keyof typeof RuntimeErrorCodes;
