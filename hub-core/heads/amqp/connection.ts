@@ -18,6 +18,7 @@ import { FrameGuard, type GuardViolation } from './frame-guard.js';
 import { GrantTable, type Grant } from './grants.js';
 import { GuardedSocket } from './guarded-socket.js';
 import { IdentityTable } from './identity-table.js';
+import { tuneSession } from './session-tuning.js';
 import { mirrorAttach, peerAddress, refuseLink, settle, type Link } from './link-kit.js';
 import { deviceLinkFactory } from './link-routes.js';
 import { AmqpEvents } from './log-events.js';
@@ -123,6 +124,8 @@ export class AmqpConnection {
     c.on('sender_open', (e: EventContext) => this.opened(e.sender));
     c.on('receiver_close', (e: EventContext) => this.linkEnded(e.receiver));
     c.on('sender_close', (e: EventContext) => this.linkEnded(e.sender));
+    // A gateway puts thousands of links on one session: each pass visits only the links that owe a frame.
+    c.on('session_open', (e: EventContext) => { if (e.session !== undefined) tuneSession(e.session); });
     c.on('session_close', (e: EventContext) => {
       for (const link of this.linksOf(e.session)) this.linkEnded(link);
     });

@@ -12,7 +12,7 @@ import type { RuntimeError } from '../../errors.js';
 import { RuntimeError as RuntimeErrorClass } from '../../errors.js';
 import { CbsClient } from './cbs-client.js';
 import { offlineError } from './error-map.js';
-import { tuneSession } from './session-tuning.js';
+import { tuneSession } from '../../../hub-core/heads/amqp/session-tuning.js';
 import type { ResolvedAmqpOptions } from './options.js';
 
 interface SessionSlot {
