@@ -188,6 +188,12 @@ export interface MethodService {
     ref: IdentityRef,
     request: { methodName: string; payload: JsonValue; responseTimeoutInSeconds?: number; connectTimeoutInSeconds?: number },
   ): Promise<MethodResult>;
+  /**
+   * True when `ref` has a live session that accepts direct methods now (MQTT subscription to
+   * `$iothub/methods/POST/#`, AMQP method links, an in-process module): an invoke would reach it.
+   * Changes are reported by the `methodsEnabledChanged` event.
+   */
+  isEnabled(ref: IdentityRef): boolean;
 }
 
 export interface C2dService {
@@ -354,6 +360,12 @@ export interface HubCoreEvents {
   identityDeleted: [ref: IdentityRef];
   /** A device wrote reported properties (durable): the applied patch and the new reported `$version`. */
   reportedUpdated: [ref: IdentityRef, patch: JsonObject, version: number];
+  /**
+   * Whether `ref` accepts direct methods changed (see {@link MethodService.isEnabled}): its
+   * session turned methods on or off, or a session that had them on ended. The gateway keeps its
+   * upstream method links attached only while this is true, as IoT Edge does.
+   */
+  methodsEnabledChanged: [ref: IdentityRef, enabled: boolean];
 }
 
 /** The assembled core. Create with `HubCore.create(options)` (hub.ts). */

@@ -91,3 +91,99 @@ describe('parent scope (a gateway acting for its modules and child devices)', ()
     await hub.close();
   });
 });
+
+describe('methods enabled (the gateway attaches upstream method links only while a device accepts methods)', () => {
+  const principal = (deviceId: string, moduleId?: string) => ({ kind: 'device' as const, deviceId, authType: 'sas' as const, ...(moduleId ? { moduleId } : {}) });
+
+  async function setup() {
+    const t = await createTestHub();
+    await t.hub.registry.createDevice({ deviceId: 'd1' });
+    await t.hub.registry.createModule({ deviceId: 'd1', moduleId: 'm1' });
+    const events: [string, boolean][] = [];
+    t.hub.on('methodsEnabledChanged', (ref, enabled) => events.push([ref.moduleId === undefined ? ref.deviceId : `${ref.deviceId}/${ref.moduleId}`, enabled]));
+    return { ...t, events };
+  }
+
+  it('reports each change of a session\u2019s methods flag once, and isEnabled follows it', async () => {
+    const { hub, events } = await setup();
+    const d1 = { deviceId: 'd1' };
+    expect(hub.methods.isEnabled(d1)).toBe(false);
+    const session = await hub.connect(d1, principal('d1'), new RecordingProxy());
+    expect(events).toEqual([]);
+    expect(hub.methods.isEnabled(d1)).toBe(false);
+    session.setMethodsEnabled(true);
+    session.setMethodsEnabled(true); // no change, no event
+    expect(hub.methods.isEnabled(d1)).toBe(true);
+    expect(hub.methods.isEnabled({ deviceId: 'd1', moduleId: 'm1' })).toBe(false);
+    session.setMethodsEnabled(false);
+    expect(hub.methods.isEnabled(d1)).toBe(false);
+    session.setMethodsEnabled(true);
+    // Other flags are not methods.
+    session.setC2dEnabled(true);
+    session.setDesiredEnabled(true);
+    expect(events).toEqual([['d1', true], ['d1', false], ['d1', true]]);
+    await hub.close();
+  });
+
+  it('reports false when a session that accepted methods ends, and nothing for one that did not', async () => {
+    const { hub, events } = await setup();
+    const mod = { deviceId: 'd1', moduleId: 'm1' };
+    const plain = await hub.connect({ deviceId: 'd1' }, principal('d1'), new RecordingProxy());
+    plain.disconnect();
+    const session = await hub.connect(mod, principal('d1', 'm1'), new RecordingProxy('amqp'));
+    session.setMethodsEnabled(true);
+    expect(hub.methods.isEnabled(mod)).toBe(true);
+    session.disconnect();
+    session.disconnect(); // idempotent: one event
+    expect(hub.methods.isEnabled(mod)).toBe(false);
+    expect(events).toEqual([['d1/m1', true], ['d1/m1', false]]);
+    // A call now fails as IoT Hub's DeviceNotOnline.
+    expect(await codeOf(hub.methods.invoke(mod, { methodName: 'x', payload: null }))).toBe('FH_METHOD_NOT_CONNECTED');
+    await hub.close();
+  });
+
+  it('a newer connection replaces the session: false for the old one, then true when the new one subscribes', async () => {
+    const { hub, events } = await setup();
+    const d1 = { deviceId: 'd1' };
+    const first = await hub.connect(d1, principal('d1'), new RecordingProxy());
+    first.setMethodsEnabled(true);
+    const second = await hub.connect(d1, principal('d1'), new RecordingProxy());
+    expect(first.active).toBe(false);
+    expect(hub.methods.isEnabled(d1)).toBe(false);
+    // The ended session's flags change nothing any more.
+    first.setMethodsEnabled(false);
+    second.setMethodsEnabled(true);
+    expect(hub.methods.isEnabled(d1)).toBe(true);
+    expect(events).toEqual([['d1', true], ['d1', false], ['d1', true]]);
+    await hub.close();
+  });
+
+  it('reports false when the core ends the session: the device disabled, the hub closing', async () => {
+    const { hub, events } = await setup();
+    await hub.registry.createDevice({ deviceId: 'd2' });
+    const s1 = await hub.connect({ deviceId: 'd1' }, principal('d1'), new RecordingProxy());
+    const s2 = await hub.connect({ deviceId: 'd2' }, principal('d2'), new RecordingProxy());
+    s1.setMethodsEnabled(true);
+    s2.setMethodsEnabled(true);
+    const device = await hub.registry.getDevice('d1');
+    await hub.registry.updateDevice({ ...device, status: 'disabled' });
+    expect(s1.active).toBe(false);
+    expect(events).toEqual([['d1', true], ['d2', true], ['d1', false]]);
+    await hub.close();
+    expect(events).toEqual([['d1', true], ['d2', true], ['d1', false], ['d2', false]]);
+    expect(hub.methods.isEnabled({ deviceId: 'd2' })).toBe(false);
+  });
+
+  it('a throwing listener neither fails the head\u2019s call nor keeps the event from the others', async () => {
+    const { hub, events } = await setup();
+    hub.on('methodsEnabledChanged', () => { throw new Error('listener bug'); });
+    const late: boolean[] = [];
+    hub.on('methodsEnabledChanged', (_ref, enabled) => late.push(enabled));
+    const session = await hub.connect({ deviceId: 'd1' }, principal('d1'), new RecordingProxy());
+    expect(() => session.setMethodsEnabled(true)).not.toThrow();
+    expect(() => session.disconnect()).not.toThrow();
+    expect(events).toEqual([['d1', true], ['d1', false]]);
+    expect(late).toEqual([true, false]);
+    await hub.close();
+  });
+});

@@ -146,7 +146,10 @@ export class HubCore implements HubCoreApi {
       telemetry: core.sublevel('telemetry'), meta: core.sublevel('meta'), write, clock, limits, registry, presence, background,
     });
     const files = await Files.open(clock, options.files, serviceQueues.fileNotifications);
-    const methods = new Methods({ clock, limits, registry, presence, session: (ref) => table.get(ref) });
+    const methods = new Methods({
+      clock, limits, registry, presence, session: (ref) => table.get(ref),
+      enabledChanged: (ref, enabled) => emitter.emit('methodsEnabledChanged', ref, enabled),
+    });
     registry.addLifecycle(twins);
     registry.addLifecycle(c2d);
     registry.addLifecycle({
@@ -162,8 +165,9 @@ export class HubCore implements HubCoreApi {
     // Events are emitted by the table through `emitter`; the hub re-exposes them typed.
     emitter.on('deviceConnected', (...args: HubCoreEvents['deviceConnected']) => hub.events.emit('deviceConnected', ...args));
     emitter.on('deviceDisconnected', (...args: HubCoreEvents['deviceDisconnected']) => hub.events.emit('deviceDisconnected', ...args));
-    for (const event of ['identityCreated', 'identityDeleted', 'reportedUpdated'] as const) {
-      // A throwing listener must not fail the registry or twin write that is already durable.
+    for (const event of ['identityCreated', 'identityDeleted', 'reportedUpdated', 'methodsEnabledChanged'] as const) {
+      // A throwing listener must not fail the registry or twin write that is already durable, nor
+      // the head's subscribe or detach that changed a session's methods flag.
       emitter.on(event, (...args: unknown[]) => {
         for (const listener of hub.events.listeners(event) as ((...a: unknown[]) => void)[]) {
           try {

@@ -25,6 +25,8 @@ export interface MethodsDeps {
   presence: Presence;
   /** The live session of an identity. */
   session(ref: IdentityRef): Session | undefined;
+  /** Whether `ref` accepts methods changed (the hub emits `methodsEnabledChanged`). */
+  enabledChanged?(ref: IdentityRef, enabled: boolean): void;
 }
 
 interface Pending {
@@ -89,15 +91,25 @@ export class Methods implements MethodService {
     entry.resolve({ status, payload: payload === undefined ? null : payload });
   }
 
-  /** A session started accepting methods: wake callers waiting for it to connect. */
+  /** True when `ref` has a live session that accepts methods (an invoke would reach it now). */
+  isEnabled(ref: IdentityRef): boolean {
+    return this.ready(ref) !== undefined;
+  }
+
+  /**
+   * A session's methods flag changed: report it, and when it started accepting methods wake
+   * callers waiting for it to connect.
+   */
   methodsEnabled(session: Session): void {
+    if (session.active && this.deps.session(session.identity) === session) this.deps.enabledChanged?.(session.identity, session.methodsEnabled);
     if (!session.methodsEnabled) return;
     for (const wake of [...(this.waiters.get(session.key) ?? [])]) wake();
   }
 
   /**
    * The session ended: its calls fail at once with FH_METHOD_NOT_CONNECTED (404103, not retried by
-   * the SDKs) rather than waiting out their timeout; the device can no longer answer them.
+   * the SDKs) rather than waiting out their timeout; the device can no longer answer them. When it
+   * accepted methods (and no other session of the identity does), that is reported as a change.
    */
   sessionEnded(session: Session): void {
     for (const [rid, entry] of this.pending) {
@@ -105,6 +117,7 @@ export class Methods implements MethodService {
       this.settle(rid);
       entry.reject(new HubError('FH_METHOD_NOT_CONNECTED', `${describe(session.identity)} disconnected during the call`));
     }
+    if (session.methodsEnabled && !this.isEnabled(session.identity)) this.deps.enabledChanged?.(session.identity, false);
   }
 
   /** Fails every pending call and waiter with FH_HUB_CLOSED. */

@@ -4,7 +4,10 @@
  * upstream had called it directly.
  *
  * - A method is invoked on the local identity with the upstream's timeout; the device's status and
- *   payload go back. Not connected locally: 404 with IoT Hub's 404103 body; no answer: 504101.
+ *   payload go back. Method links upstream exist only while the local identity accepts methods
+ *   (method-links.ts), so a leaf that is not connected gets 404 DeviceNotOnline from the upstream
+ *   itself; should it drop between the attach and the call, the answer here is 404 with IoT Hub's
+ *   404103 body. No answer: 504101.
  * - A C2D message is queued in the local hub (durably) with `ack: full`, keeping the upstream's
  *   messageId. The upstream delivery stays unsettled until the local outcome: the device completes
  *   it (upstream complete: feedback Success), rejects it or it dead-letters (upstream reject), the

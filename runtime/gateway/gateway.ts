@@ -23,6 +23,7 @@ import { UpstreamDispatch } from './dispatch.js';
 import { Drain } from './drain.js';
 import { gatewayHealthRoute, type GatewayHealth } from './health.js';
 import { IdentityMirror } from './identities.js';
+import { followMethodLinks } from './method-links.js';
 import { RouteTargets } from './route-targets.js';
 import { TwinSync } from './twin-sync.js';
 import { createUpstreamLink, registryTargetOf } from './upstream-factory.js';
@@ -162,6 +163,9 @@ export async function startGateway(config: GatewayConfig, logger: Logger, factor
         },
       });
       drain.start();
+      // Method links upstream only while the local identity accepts methods (IoT Edge's rule).
+      const stopMethodLinks = await followMethodLinks(core, link);
+      undo.push(() => stopMethodLinks());
       await mirror.start();
       undo.push(async () => {
         core.off('reportedUpdated', onReported);

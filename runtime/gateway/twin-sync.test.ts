@@ -33,7 +33,7 @@ class UpstreamTwin {
     return {
       kind: 'amqp', capabilities: { twins: true, methods: true, c2d: true },
       start: () => undefined, addIdentity: () => undefined, removeIdentity: () => undefined,
-      isOnline: () => this.online,
+      isOnline: () => this.online, setMethodsWanted: () => undefined,
       sendTelemetry: async () => undefined,
       getTwin: async () => ({ desired: structuredClone(this.desired), reported: structuredClone(this.reported) }),
       updateReported: async (_ref: IdentityRef, patch: JsonObject) => {

@@ -75,6 +75,16 @@ export interface UpstreamLink {
   /** True when `ref`'s links are up now. */
   isOnline(ref: IdentityRef): boolean;
   /**
+   * Whether the upstream may invoke direct methods on `ref` (default: not wanted). Only while
+   * wanted and the identity is online does the link take method requests for it (AMQP: the two
+   * method links attached; MQTT: `$iothub/methods/POST/#` subscribed); otherwise the upstream
+   * answers a caller itself with 404 DeviceNotOnline (404103), as IoT Hub does for a device that
+   * is not connected. The gateway wants it exactly while the local identity accepts methods (IoT
+   * Edge does the same). Kept across reconnects and for identities not (yet) mirrored; a no-op
+   * for links without methods.
+   */
+  setMethodsWanted(ref: IdentityRef, wanted: boolean): void;
+  /**
    * Sends telemetry for `ref`. Resolves when the upstream accepted (settled) it; rejects with a
    * retryable FH_UPSTREAM_* error (offline, timeout, link lost) or a non-retryable
    * FH_UPSTREAM_REJECTED. Messages of one identity are put on the wire in call order.

@@ -60,8 +60,9 @@ async function callFromTop(deviceId: string, methodName: string, payload: unknow
 }
 
 /**
- * Calls until the leaf answers: the SDK subscribes to methods in the background, and until then
- * the answer is "not connected" (from B as a 404 result, or from the top as an error).
+ * Calls until the leaf answers: the SDK subscribes to methods in the background, and the method
+ * links then come up B -> A -> top; until then the top answers DeviceNotOnline (an error), or, in
+ * the race where the leaf drops between an attach and the call, B answers a 404 result.
  */
 async function invokeFromTop(deviceId: string, methodName: string, payload: unknown): Promise<{ status: number; payload: unknown }> {
   let answer: Awaited<ReturnType<typeof callFromTop>> | undefined;
@@ -138,11 +139,21 @@ describe('two-level chain: leaf -> gateway B -> gateway A -> hub', () => {
 
   it('a method for a leaf that is not connected to B answers 404103 at the top', async () => {
     await gwB.createDevice('chain-m2');
+    await waitForUpstreamIdentity(gwA, 'chain-m2');
     await waitForUpstreamIdentity(top, 'chain-m2');
-    // The top answers itself (HTTP 404) while the identity is not yet online on both links, and
-    // relays B's answer (a 404 result with the 404103 body) after: either way 404103.
+    // Online on both links, yet neither gateway holds a method link for it (the leaf accepts no
+    // methods at B): the top answers DeviceNotOnline itself (HTTP 404), as IoT Hub does.
+    const allOnline = async (gw: E2eGateway): Promise<boolean> => {
+      const link = (await gw.health()).upstream?.link;
+      return link !== undefined && link.identitiesOnline === link.identitiesTotal;
+    };
+    await waitFor(async () => await allOnline(gwB) && await allOnline(gwA)
+      && String((await top.registry.get('chain-m2')).responseBody.connectionState).toLowerCase() === 'connected',
+    20_000, () => `chain-m2 never came online on both links\n${logs()}`);
     const answer = await callFromTop('chain-m2', 'x', null, 5);
-    expect(JSON.stringify(answer)).toMatch(/404103/);
+    expect(answer, `the top must reject the call, not relay an answer: ${JSON.stringify(answer)}`).toHaveProperty('error');
+    expect((answer as { error: string }).error).toMatch(/404103/);
+    expect((answer as { error: string }).error).toMatch(/DeviceNotOnline/);
   }, 40_000);
 
   it('a cloud-to-device message sent at the top reaches the leaf; its completion is feedback Success at the top', async () => {

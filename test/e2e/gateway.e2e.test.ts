@@ -65,8 +65,9 @@ describe('gateway identity and mirroring', () => {
     const health = await gw.health();
     expect(health.gatewayDeviceId).toBe(gw.deviceId);
     expect(health.modules.system?.state).toBe('running');
-    const modules = await upstream.registry.getModulesOnDevice(gw.deviceId);
-    expect(modules.responseBody.map((m) => m.moduleId)).toContain('system');
+    // The module is created once the modules start, then mirrored: it may arrive a little later.
+    await waitFor(async () => (await upstream.registry.getModulesOnDevice(gw.deviceId)).responseBody.some((m) => m.moduleId === 'system'),
+      20_000, () => `the system module never reached the upstream; gateway log:\n${gw.hub.stderr().slice(-6000)}`);
   });
 });
 
@@ -146,11 +147,24 @@ describe('direct methods', () => {
   it('an unknown leaf method answers as IoT Hub does, through the gateway', async () => {
     await gw.createDevice('leaf-m2');
     await waitForUpstreamIdentity(upstream, 'leaf-m2');
-    const err = await upstream.service.invokeDeviceMethod('leaf-m2', { methodName: 'x', payload: null, responseTimeoutInSeconds: 5 })
-      .then(() => undefined, (e: Error & { responseBody?: string; statusCode?: number }) => e);
-    // Not connected to the gateway: 404 with IoT Hub's 404103 body.
-    expect(err).toBeDefined();
-    expect(String(err?.responseBody ?? err?.message)).toMatch(/404103|not connected|NotOnline/i);
+    // The leaf is mirrored and online upstream, but not connected to the gateway: the gateway holds
+    // no method link for it, so the upstream itself answers DeviceNotOnline, as IoT Hub does.
+    await waitFor(async () => {
+      const link = (await gw.health()).upstream?.link;
+      const upstreamView = (await upstream.registry.get('leaf-m2')).responseBody;
+      // The hub says `Connected` (IoT Hub's REST casing); the SDK's type says lower case.
+      return link !== undefined && link.identitiesOnline === link.identitiesTotal && String(upstreamView.connectionState).toLowerCase() === 'connected';
+    }, 20_000, () => `leaf-m2 never came online upstream; gateway log:\n${gw.hub.stderr().slice(-6000)}`);
+    const askedBefore = (await gw.health()).upstream?.dispatch.methods ?? 0;
+    const outcome = await upstream.service.invokeDeviceMethod('leaf-m2', { methodName: 'x', payload: null, responseTimeoutInSeconds: 5 })
+      .then((r) => ({ resolved: r.result }), (e: Error & { responseBody?: string; response?: { statusCode?: number } }) => ({ rejected: e }));
+    expect(outcome, 'the call must be rejected (HTTP 404), not answered by the gateway on the device\u2019s behalf').not.toHaveProperty('resolved');
+    const err = (outcome as { rejected: Error & { responseBody?: string; response?: { statusCode?: number } } }).rejected;
+    expect(err.response?.statusCode).toBe(404);
+    expect(String(err.responseBody)).toMatch(/404103/);
+    expect(String(err.responseBody)).toMatch(/DeviceNotOnline/);
+    // The gateway was never asked.
+    expect((await gw.health()).upstream?.dispatch.methods ?? 0).toBe(askedBefore);
   });
 });
 

@@ -87,6 +87,11 @@ class AmqpLink implements AmqpUpstreamLink {
     return this.identities.get(ref)?.online === true;
   }
 
+  setMethodsWanted(ref: IdentityRef, wanted: boolean): void {
+    if (this.closing !== undefined) return;
+    this.identities.setMethodsWanted(ref, wanted);
+  }
+
   identityStatus(ref: IdentityRef): IdentityStatus | undefined {
     return this.identities.get(ref)?.status(Date.now());
   }

@@ -4,6 +4,10 @@
  * receiver + sender and twin sender + receiver (each pair with its `channel-correlation-id` and
  * the api-version), then the desired-properties subscription (twin PUT). The identity is up once
  * all of that answered; any of its links detached by the upstream afterwards takes it down.
+ *
+ * The method pair exists only while methods are wanted (the local device accepts them): attached
+ * with the others when wanted from the start, later attached or retired on its own, the other
+ * links untouched. Without it the upstream answers callers with 404 DeviceNotOnline itself.
  */
 import { randomUUID } from 'node:crypto';
 import type { Receiver, Sender, Session } from 'rhea';
@@ -31,6 +35,8 @@ export interface IdentityLinksEnv {
   options: ResolvedAmqpOptions;
   budget: SendBudget;
   log: Logger;
+  /** Attach the method links from the start (see {@link IdentityLinks.setMethods}). */
+  methods: boolean;
   onMethod(call: UpstreamMethodCall): Promise<MethodResult>;
   onC2d(c2d: UpstreamC2d): void;
   onDesired(patch: JsonObject): void;
@@ -49,11 +55,17 @@ export function identityPath(ref: IdentityRef): string {
 export class IdentityLinks {
   readonly telemetry: TelemetryLink;
   readonly twin: TwinLink;
-  private readonly methods: MethodLink;
   private readonly c2d: C2dLink | undefined;
+  /** Links whose detach by the upstream takes the identity down (a retired method pair is not). */
   private readonly links = new Map<Sender | Receiver, string>();
   private state: 'opening' | 'up' | 'closed' = 'opening';
   private openError: RuntimeError | undefined;
+  /** The current method pair (attaching or attached), when methods are wanted. */
+  private methods: MethodLink | undefined;
+  private methodsAttached = false;
+  private wantMethods: boolean;
+  /** Retired pairs still answering calls in flight. */
+  private readonly retired = new Set<MethodLink>();
 
   constructor(private readonly env: IdentityLinksEnv) {
     const { session, options: o } = env;
@@ -74,17 +86,8 @@ export class IdentityLinks {
       }) as Receiver, `${base}/messages/devicebound`);
       this.c2d = new C2dLink(receiver, o.c2dCredit, { identity: env.key, log: env.log, onC2d: env.onC2d });
     }
-    const methodsAddress = `${base}/methods/devicebound`;
-    const methodProps = channel('methods');
-    const methodRequests = this.track(session.open_receiver({
-      name: name('methods-rx'), source: { address: methodsAddress }, credit_window: o.rpcCredit, autoaccept: true, rcv_settle_mode: 0, properties: methodProps,
-    }) as Receiver, methodsAddress);
-    const methodAnswers = this.track(session.open_sender({
-      name: name('methods-tx'), target: { address: methodsAddress }, rcv_settle_mode: 0, properties: methodProps,
-    }) as Sender, methodsAddress);
-    this.methods = new MethodLink(methodRequests, methodAnswers, {
-      identity: env.key, log: env.log, responseTimeoutS: o.methodResponseTimeoutS, onMethod: env.onMethod,
-    });
+    this.wantMethods = env.methods;
+    if (env.methods) this.methods = this.createMethods();
     const twinAddress = `${base}/twin`;
     const twinProps = channel('twin');
     const twinRequests = this.track(session.open_sender({
@@ -108,6 +111,9 @@ export class IdentityLinks {
       if (this.openError !== undefined) throw this.openError;
       if (this.state !== 'opening') throw detachError(undefined, `${key} links`);
       this.state = 'up';
+      this.methodsAttached = this.methods !== undefined;
+      // Wanted or not wanted any more while opening.
+      this.syncMethods();
     } catch (err) {
       this.close(err as RuntimeError);
       throw err;
@@ -118,6 +124,21 @@ export class IdentityLinks {
     return this.state === 'up';
   }
 
+  /** The method links are attached now: the upstream can invoke methods on the identity. */
+  get methodsUp(): boolean {
+    return this.state === 'up' && this.methodsAttached;
+  }
+
+  /**
+   * Attaches the method pair (`on`) or retires it; the other links stay as they are. Applied once
+   * the links are up when called while opening. A refused method attach takes the identity down
+   * like any refused link (it comes back, with methods, on its own retry).
+   */
+  setMethods(on: boolean): void {
+    this.wantMethods = on;
+    if (this.state === 'up') this.syncMethods();
+  }
+
   sendTelemetry(message: Message): Promise<void> {
     return this.telemetry.send(message);
   }
@@ -125,8 +146,10 @@ export class IdentityLinks {
   /** Detaches every link (graceful) and fails what is pending with `err`. */
   close(err: RuntimeError): void {
     if (this.state === 'closed') return;
+    const retired = [...this.retired];
     this.fail(err);
     for (const l of this.links.keys()) if (!l.is_closed()) l.close();
+    for (const m of retired) m.close();
   }
 
   /** The connection is gone: fail what is pending; nothing goes on the wire. */
@@ -139,8 +162,59 @@ export class IdentityLinks {
     this.state = 'closed';
     this.telemetry.fail(err);
     this.twin.fail(err);
-    this.methods.fail();
+    this.methods?.fail();
+    for (const m of this.retired) m.fail();
+    this.retired.clear();
+    this.methodsAttached = false;
     this.c2d?.fail();
+  }
+
+  /** The method receiver and sender (one channel), tracked; attached by open() or attachMethods(). */
+  private createMethods(): MethodLink {
+    const { session, options: o, key } = this.env;
+    const address = `${identityPath(this.env.ref)}/methods/devicebound`;
+    const properties = {
+      'com.microsoft:client-version': o.userAgent, 'com.microsoft:api-version': API_VERSION,
+      'com.microsoft:channel-correlation-id': `methods:${randomUUID()}`,
+    };
+    const requests = this.track(session.open_receiver({
+      name: `fh-methods-rx-${randomUUID()}`, source: { address }, credit_window: o.rpcCredit, autoaccept: true, rcv_settle_mode: 0, properties,
+    }) as Receiver, address);
+    const answers = this.track(session.open_sender({
+      name: `fh-methods-tx-${randomUUID()}`, target: { address }, rcv_settle_mode: 0, properties,
+    }) as Sender, address);
+    return new MethodLink(requests, answers, { identity: key, log: this.env.log, responseTimeoutS: o.methodResponseTimeoutS, onMethod: this.env.onMethod });
+  }
+
+  private syncMethods(): void {
+    if (this.wantMethods && this.methods === undefined) {
+      const pair = this.createMethods();
+      this.methods = pair;
+      void this.attachMethods(pair);
+    } else if (!this.wantMethods && this.methods !== undefined) {
+      const pair = this.methods;
+      this.methods = undefined;
+      this.methodsAttached = false;
+      // Its detach (ours, or the upstream's) no longer concerns the identity.
+      this.links.delete(pair.receiver);
+      this.links.delete(pair.sender);
+      this.retired.add(pair);
+      pair.retire(() => this.retired.delete(pair));
+    }
+  }
+
+  private async attachMethods(pair: MethodLink): Promise<void> {
+    const { options: o, signal, key } = this.env;
+    try {
+      await Promise.all([pair.receiver, pair.sender].map((l) =>
+        attachLink(l, o.attachTimeoutMs, `${key} ${l.is_sender() ? 'sender' : 'receiver'} ${this.links.get(l) ?? 'methods'}`, signal)));
+      if (this.methods === pair && this.state === 'up') this.methodsAttached = true;
+    } catch (err) {
+      // A refusal usually arrived as a detach already (peerClosed took the identity down).
+      if (this.methods !== pair || this.state !== 'up') return;
+      this.close(err as RuntimeError);
+      this.env.onDown(err as RuntimeError);
+    }
   }
 
   private track<T extends Sender | Receiver>(link: T, address: string): T {
@@ -151,7 +225,7 @@ export class IdentityLinks {
 
   /** The upstream detached one of the links. */
   private peerClosed(link: Sender | Receiver): void {
-    if (this.state === 'closed') return;
+    if (this.state === 'closed' || !this.links.has(link)) return;
     const err = detachError(link.error, `${this.env.key} ${this.links.get(link) ?? '?'}`);
     if (this.state === 'opening') {
       this.openError ??= err;

@@ -3,7 +3,9 @@
  * through the rate gate, gets its token built and put on `$cbs`, its links attached and its
  * desired-properties subscription made, then counts as online. A token refused or a link
  * detached takes only that identity down; it retries on its own backoff while the others go
- * on. Tokens are renewed at 80 % of their lifetime on the same connection.
+ * on. Tokens are renewed at 80 % of their lifetime on the same connection. Whether the gateway
+ * wants methods for an identity is kept here (for identities not mirrored yet too) and applied
+ * at each attach and whenever it changes.
  */
 import type { IdentityRef, JsonObject } from '../../../hub-core/core/types.js';
 import type { Logger } from '../../../hub-core/log.js';
@@ -35,6 +37,8 @@ const asError = (err: unknown): RuntimeError =>
 export class IdentityManager {
   private readonly entries = new Map<string, MirroredIdentity>();
   private readonly gate: RateGate<string>;
+  /** Keys of the identities the gateway wants methods for. */
+  private readonly methodsWanted = new Set<string>();
 
   constructor(private readonly deps: IdentityManagerDeps) {
     const rate = deps.options.identitiesPerSecond;
@@ -57,8 +61,20 @@ export class IdentityManager {
     const key = identityKey(ref);
     if (this.entries.has(key)) return;
     const entry = new MirroredIdentity(ref.moduleId === undefined ? { deviceId: ref.deviceId } : { deviceId: ref.deviceId, moduleId: ref.moduleId }, key, this.deps.options.identityRetry);
+    entry.methodsWanted = this.methodsWanted.has(key);
     this.entries.set(key, entry);
     if (this.deps.connection()?.isOpen === true) this.enqueue(entry);
+  }
+
+  /** Attaches or retires the identity's method links, now if it has links, else at its next attach. */
+  setMethodsWanted(ref: IdentityRef, wanted: boolean): void {
+    const key = identityKey(ref);
+    if (wanted) this.methodsWanted.add(key);
+    else this.methodsWanted.delete(key);
+    const entry = this.entries.get(key);
+    if (entry === undefined || entry.methodsWanted === wanted) return;
+    entry.methodsWanted = wanted;
+    entry.links?.setMethods(wanted);
   }
 
   remove(ref: IdentityRef): void {
@@ -130,7 +146,7 @@ export class IdentityManager {
       const ended = new AbortController();
       const links = new IdentityLinks({
         ref: entry.ref, key: entry.key, session: seat.session, signal: AbortSignal.any([conn.signal, ended.signal]),
-        options: o, budget: this.deps.budget, log: this.deps.log,
+        options: o, budget: this.deps.budget, log: this.deps.log, methods: entry.methodsWanted,
         onMethod: (call) => {
           const h = this.deps.handlers();
           return h === undefined ? Promise.resolve({ status: 503, payload: null }) : h.onMethod(entry.ref, call);

@@ -24,6 +24,8 @@ export type IdentityState =
 /** What the link tells about one identity. */
 export interface IdentityStatus {
   state: IdentityState;
+  /** The method links are attached: the upstream can invoke direct methods on the identity now. */
+  methods: boolean;
   retryInMs?: number;
   lastError?: { code: string; message: string; at: string };
 }
@@ -41,6 +43,8 @@ export class MirroredIdentity {
   lastError: { code: string; message: string; at: string; error: RuntimeError } | undefined;
   /** Bumped whenever a running attach or renewal must be abandoned (reconnect, removal). */
   generation = 0;
+  /** The gateway wants direct methods for it (the method links attached while online). */
+  methodsWanted = false;
 
   constructor(readonly ref: IdentityRef, readonly key: string, retry: Required<BackoffSettings>) {
     this.backoff = new FullJitterBackoff(retry.minDelayMs, retry.maxDelayMs);
@@ -70,7 +74,7 @@ export class MirroredIdentity {
   }
 
   status(now: number): IdentityStatus {
-    const out: IdentityStatus = { state: this.state };
+    const out: IdentityStatus = { state: this.state, methods: this.online && this.links?.methodsUp === true };
     if (this.retryAt !== undefined) out.retryInMs = Math.max(0, this.retryAt - now);
     if (this.lastError !== undefined) out.lastError = { code: this.lastError.code, message: this.lastError.message, at: this.lastError.at };
     return out;

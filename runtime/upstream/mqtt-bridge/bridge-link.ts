@@ -128,6 +128,9 @@ class MqttBridgeLink implements UpstreamLink {
     return this.conn.isUp && this.identities.has(keyOf(ref));
   }
 
+  /** A plain broker has no direct methods: nothing to attach. */
+  setMethodsWanted(): void {}
+
   async sendTelemetry(ref: IdentityRef, message: Message): Promise<void> {
     if (this.closed) throw new RuntimeError('FH_UPSTREAM_OFFLINE', 'the mqtt-bridge link is closed', { retryable: true });
     const values = { deviceId: ref.deviceId, moduleId: ref.moduleId, outputName: message.system.outputName };

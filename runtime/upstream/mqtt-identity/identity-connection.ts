@@ -14,7 +14,8 @@
  *   (a packet id means nothing on another one). MQTT has no reject or abandon: `reject()` acks
  *   (the upstream counts it delivered), `abandon()` leaves it unacknowledged, and the upstream
  *   redelivers it on the identity's next connection.
- * - Methods and twin traffic: QoS 0, as the SDK.
+ * - Methods and twin traffic: QoS 0, as the SDK. The methods subscription is held only while the
+ *   gateway wants methods for the identity (methods-subscription.ts).
  */
 import { isIP } from 'node:net';
 import { checkServerIdentity, type PeerCertificate } from 'node:tls';
@@ -31,6 +32,7 @@ import {
 import { connectError, offlineError, timeoutError } from './error-map.js';
 import { MqttIdentityEvents } from './log-events.js';
 import { runMethod } from './method-call.js';
+import { MethodsSubscription } from './methods-subscription.js';
 import type { ResolvedMqttIdentityOptions } from './options.js';
 import { TwinRequests } from './twin-requests.js';
 
@@ -59,6 +61,13 @@ export interface IdentityConnectionEnv {
   budget: SendBudget;
   /** SUBSCRIBE even when the upstream kept the session (the first connection of this process). */
   subscribeAlways: boolean;
+  /** Direct methods: wanted or not, and the upstream session's subscription across connections. */
+  methods: {
+    wanted(): boolean;
+    /** What the upstream session holds as far as known (undefined = unknown). */
+    initial: boolean | undefined;
+    changed(state: boolean | undefined): void;
+  };
   events: IdentityConnectionEvents;
 }
 
@@ -74,6 +83,7 @@ const MAX_TOPIC_BYTES = 65_535;
 export class IdentityConnection {
   private readonly client: MqttClient;
   private readonly twin: TwinRequests;
+  private readonly methods: MethodsSubscription;
   private readonly sends = new Set<(err: RuntimeError) => void>();
   private up = false;
   /** `up` was reported on this connection (its loss is an identity going offline). */
@@ -106,6 +116,24 @@ export class IdentityConnection {
       this.transportError = err;
     });
     this.client.on('close', () => this.lost());
+    this.methods = new MethodsSubscription({
+      client: this.client, key: env.key, timeoutMs: o.connectTimeoutMs, initial: env.methods.initial,
+      wanted: () => env.methods.wanted(), changed: (state) => env.methods.changed(state), live: () => this.isUp,
+      failed: (err) => {
+        MqttIdentityEvents.subscribeFailed(env.log, env.key, err);
+        void this.close(err);
+      },
+    });
+  }
+
+  /** The upstream holds the methods subscription: it may invoke methods on the identity now. */
+  get methodsUp(): boolean {
+    return this.isUp && this.methods.subscribed;
+  }
+
+  /** The gateway's wish changed: subscribe or unsubscribe (now when up, else once up). */
+  methodsWantedChanged(): void {
+    this.methods.sync();
   }
 
   /** CONNACK accepted, subscribed, and not ending. */
@@ -191,8 +219,11 @@ export class IdentityConnection {
 
   private connected(sessionPresent: boolean): void {
     if (this.ended || this.closing !== undefined) return;
+    if (!sessionPresent) this.methods.sessionStarted();
     if (sessionPresent && !this.env.subscribeAlways) return this.online(sessionPresent);
-    const subs: ISubscriptionMap = { [METHODS_FILTER]: { qos: 0 }, [TWIN_RESPONSE_FILTER]: { qos: 0 }, [DESIRED_FILTER]: { qos: 0 } };
+    const withMethods = this.env.methods.wanted();
+    const subs: ISubscriptionMap = { [TWIN_RESPONSE_FILTER]: { qos: 0 }, [DESIRED_FILTER]: { qos: 0 } };
+    if (withMethods) subs[METHODS_FILTER] = { qos: 0 };
     if (this.env.ref.moduleId === undefined) subs[c2dFilter(this.env.ref.deviceId)] = { qos: 1 };
     // An upstream that never answers the SUBSCRIBE must not hold the identity (and a gate slot) forever.
     const ms = this.env.options.connectTimeoutMs;
@@ -207,6 +238,7 @@ export class IdentityConnection {
         void this.close(failure);
         return;
       }
+      if (withMethods) this.methods.includedInSubscribe();
       this.online(sessionPresent);
     });
   }
@@ -215,6 +247,8 @@ export class IdentityConnection {
     this.up = true;
     this.reportedUp = true;
     this.env.events.up(sessionPresent);
+    // The wish may have changed meanwhile, or a kept session may hold what is no longer wanted.
+    this.methods.sync();
   }
 
   private lost(): void {

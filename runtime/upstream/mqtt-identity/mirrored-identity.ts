@@ -23,6 +23,8 @@ export type MqttIdentityState =
 /** What the link tells about one identity. */
 export interface MqttIdentityStatus {
   state: MqttIdentityState;
+  /** The upstream holds the methods subscription: it can invoke direct methods on the identity now. */
+  methods: boolean;
   retryInMs?: number;
   lastError?: { code: string; message: string; at: string };
 }
@@ -43,6 +45,10 @@ export class MirroredIdentity {
   lastError: { code: string; message: string; at: string; error: RuntimeError } | undefined;
   /** Bumped whenever a running attempt must be abandoned (removal, close). */
   generation = 0;
+  /** The gateway wants direct methods for it (subscribed while online). */
+  methodsWanted = false;
+  /** Whether the upstream session (kept across connections) holds the methods subscription; undefined = unknown. */
+  methodsUpstream: boolean | undefined = undefined;
 
   constructor(readonly ref: IdentityRef, readonly key: string, retry: Required<MqttBackoffSettings>) {
     this.backoff = new FullJitterBackoff(retry.minDelayMs, retry.maxDelayMs);
@@ -65,7 +71,7 @@ export class MirroredIdentity {
   }
 
   status(now: number): MqttIdentityStatus {
-    const out: MqttIdentityStatus = { state: this.state };
+    const out: MqttIdentityStatus = { state: this.state, methods: this.online && this.conn?.methodsUp === true };
     if (this.retryAt !== undefined) out.retryInMs = Math.max(0, this.retryAt - now);
     if (this.lastError !== undefined) out.lastError = { code: this.lastError.code, message: this.lastError.message, at: this.lastError.at };
     return out;

@@ -15,6 +15,8 @@
  * - Token renewal at 80 % of `tokenTtlS`: DISCONNECT and CONNECT with a new token (the SDK's way);
  *   the upstream keeps the session (subscriptions, unacknowledged C2D). The identity goes offline
  *   and online again, so the gateway re-reads the twin (desired patches are not queued upstream).
+ * - Direct methods: `$iothub/methods/POST/#` is subscribed only while the gateway wants methods
+ *   for the identity (setMethodsWanted); the wish is kept for identities not mirrored yet.
  */
 import { identityKey } from '../../../hub-core/core/ids.js';
 import type { IdentityRef, JsonObject, Message } from '../../../hub-core/core/types.js';
@@ -51,6 +53,8 @@ class MqttIdentityLink implements MqttIdentityUpstreamLink {
   private readonly entries = new Map<string, MirroredIdentity>();
   private readonly gate: RateGate<string>;
   private readonly budget: SendBudget;
+  /** Keys of the identities the gateway wants methods for. */
+  private readonly methodsWanted = new Set<string>();
   private handlers: UpstreamHandlers | undefined;
   private closing: Promise<void> | undefined;
 
@@ -76,6 +80,7 @@ class MqttIdentityLink implements MqttIdentityUpstreamLink {
     if (this.entries.has(key)) return;
     const copy: IdentityRef = ref.moduleId === undefined ? { deviceId: ref.deviceId } : { deviceId: ref.deviceId, moduleId: ref.moduleId };
     const entry = new MirroredIdentity(copy, key, this.o.reconnect);
+    entry.methodsWanted = this.methodsWanted.has(key);
     this.entries.set(key, entry);
     if (this.handlers !== undefined) this.enqueue(entry);
   }
@@ -94,6 +99,17 @@ class MqttIdentityLink implements MqttIdentityUpstreamLink {
 
   isOnline(ref: IdentityRef): boolean {
     return this.entries.get(identityKey(ref))?.online === true;
+  }
+
+  setMethodsWanted(ref: IdentityRef, wanted: boolean): void {
+    if (this.closing !== undefined) return;
+    const key = identityKey(ref);
+    if (wanted) this.methodsWanted.add(key);
+    else this.methodsWanted.delete(key);
+    const entry = this.entries.get(key);
+    if (entry === undefined || entry.methodsWanted === wanted) return;
+    entry.methodsWanted = wanted;
+    entry.conn?.methodsWantedChanged();
   }
 
   identityStatus(ref: IdentityRef): MqttIdentityStatus | undefined {
@@ -206,6 +222,13 @@ class MqttIdentityLink implements MqttIdentityUpstreamLink {
       const conn: IdentityConnection = new IdentityConnection({
         ref: entry.ref, key: entry.key, token: token.token, options: o, log: this.log, budget: this.budget,
         subscribeAlways: !entry.subscribed,
+        methods: {
+          wanted: () => entry.methodsWanted,
+          initial: entry.methodsUpstream,
+          changed: (state) => {
+            if (entry.conn === conn) entry.methodsUpstream = state;
+          },
+        },
         events: {
           up: (sessionPresent) => {
             settled();

@@ -1,7 +1,8 @@
 /**
  * The AMQP upstream link against a real `fieldhub hub` process: identities (devices and a
  * module) mirrored over one connection with policy or per-device credentials; telemetry with
- * its properties, direct methods, C2D with feedback, twins; token renewal; a wrong key for one
+ * its properties, direct methods (method links only while wanted: otherwise the hub answers
+ * 404 DeviceNotOnline itself), C2D with feedback, twins; token renewal; a wrong key for one
  * identity; 1,000 identities on one connection; the hub restarted under the link.
  */
 import { randomUUID } from 'node:crypto';
@@ -11,6 +12,7 @@ import { isRuntimeError } from '../../../runtime/errors.js';
 import { createAmqpUpstreamLink, type AmqpUpstreamLink } from '../../../runtime/upstream/amqp/index.js';
 import type { AmqpUpstreamOptions } from '../../../runtime/upstream/amqp/options.js';
 import { enc } from '../../../runtime/cli/service-client.js';
+import { runCli } from '../cli/run-cli.js';
 import { keyOf, recorder, type Recorder } from './recorder.js';
 import { newKey, openFeedbackReceiver, startUpstreamHub, tcpConnectionsTo, waitUntil, type UpstreamHub } from './upstream-hub.js';
 
@@ -92,8 +94,24 @@ describe('one link, policy credentials (owner key, skn per identity)', () => {
     expect(b).toEqual(Array.from({ length: 20 }, (_, i) => `n${i}`));
   });
 
-  it('answers direct methods invoked at the hub, for a device and a module', async () => {
+  it('takes no method while methods are not wanted: the hub answers 404 DeviceNotOnline itself', async () => {
+    expect(ids.every((r) => l.identityStatus(r)?.methods === false)).toBe(true);
+    const off = await runCli(['method', 'invoke', 'gw-a', 'reboot', '--timeout', '5', '--data-dir', up.hub.dataDir]);
+    expect(off.code).toBe(1);
+    expect(off.stderr).toMatch(/FH_CLI_DEVICE_OFFLINE: .*\(404 (404103|DeviceNotOnline)\)/);
+    const offModule = await runCli(['method', 'invoke', 'gw-a', 'reboot', '--module', 'mod1', '--timeout', '5', '--data-dir', up.hub.dataDir]);
+    expect(offModule.code).toBe(1);
+    expect(offModule.stderr).toMatch(/FH_CLI_DEVICE_OFFLINE/);
+    expect(rec.methods).toEqual([]);
+    expect(ids.every((r) => l.isOnline(r))).toBe(true);
+  });
+
+  it('answers direct methods invoked at the hub once wanted, for a device and a module', async () => {
     rec.answer = async (ref, call) => ({ status: call.methodName === 'fail' ? 409 : 200, payload: { who: keyOf(ref), got: call.payload } });
+    l.setMethodsWanted({ deviceId: 'gw-a' }, true);
+    l.setMethodsWanted({ deviceId: 'gw-a', moduleId: 'mod1' }, true);
+    l.setMethodsWanted({ deviceId: 'gw-a' }, true); // idempotent
+    await waitUntil(() => l.identityStatus({ deviceId: 'gw-a' })?.methods && l.identityStatus({ deviceId: 'gw-a', moduleId: 'mod1' })?.methods, 'method links attached');
     const service = up.service();
     const invoke = (path: string, methodName: string, payload: unknown) => service.json<{ status: number; payload: unknown }>(`${path}/methods`, {
       method: 'POST', body: { methodName, payload, responseTimeoutInSeconds: 10, connectTimeoutInSeconds: 0 },
@@ -102,6 +120,36 @@ describe('one link, policy credentials (owner key, skn per identity)', () => {
     expect(await invoke('/twins/gw-a/modules/mod1', 'fail', null)).toEqual({ status: 409, payload: { who: 'gw-a/mod1', got: null } });
     expect(rec.methods.map((m) => [m.key, m.call.methodName])).toEqual([['gw-a', 'reboot'], ['gw-a/mod1', 'fail']]);
     expect(rec.methods[0]?.call.responseTimeoutS).toBeGreaterThan(0);
+    // The other identities still take none.
+    expect(l.identityStatus({ deviceId: 'gw-b' })?.methods).toBe(false);
+  });
+
+  it('no longer wanted: new calls get 404 from the hub, a call in flight still gets its answer, the other links stay', async () => {
+    let release: (() => void) | undefined;
+    rec.answer = async (ref, call) => {
+      if (call.methodName === 'slow') await new Promise<void>((r) => { release = r; });
+      return { status: 200, payload: { who: keyOf(ref), method: call.methodName } };
+    };
+    const service = up.service();
+    const slow = service.json<{ status: number; payload: unknown }>('/twins/gw-a/modules/mod1/methods', {
+      method: 'POST', body: { methodName: 'slow', payload: null, responseTimeoutInSeconds: 20, connectTimeoutInSeconds: 0 },
+    });
+    await waitUntil(() => release, 'the slow call at the gateway');
+    l.setMethodsWanted({ deviceId: 'gw-a', moduleId: 'mod1' }, false);
+    expect(l.identityStatus({ deviceId: 'gw-a', moduleId: 'mod1' })?.methods).toBe(false);
+    const off = await runCli(['method', 'invoke', 'gw-a', 'again', '--module', 'mod1', '--timeout', '5', '--data-dir', up.hub.dataDir]);
+    expect(off.code).toBe(1);
+    expect(off.stderr).toMatch(/FH_CLI_DEVICE_OFFLINE/);
+    release?.();
+    expect(await slow).toEqual({ status: 200, payload: { who: 'gw-a/mod1', method: 'slow' } });
+    expect(rec.methods.filter((m) => m.key === 'gw-a/mod1').map((m) => m.call.methodName)).toEqual(['fail', 'slow']);
+    // Only the method links went: the identity stayed online and its telemetry and twin work.
+    expect(rec.offline).toEqual([]);
+    expect(l.isOnline({ deviceId: 'gw-a', moduleId: 'mod1' })).toBe(true);
+    await l.sendTelemetry({ deviceId: 'gw-a', moduleId: 'mod1' }, { body: body('after the method links went'), system: {}, properties: {} });
+    expect((await l.getTwin({ deviceId: 'gw-a', moduleId: 'mod1' })).reported.$version).toEqual(expect.any(Number));
+    // The device keeps its method links.
+    expect(l.identityStatus({ deviceId: 'gw-a' })?.methods).toBe(true);
   });
 
   it('hands C2D messages over unsettled; complete, reject and abandon reach the hub as IoT Hub settles them', async () => {
@@ -182,6 +230,16 @@ describe('one link, policy credentials (owner key, skn per identity)', () => {
       return got.length >= ids.length ? got : undefined;
     }, 'telemetry after the restart');
     expect(lines.map((x) => x.body).sort()).toEqual(ids.map((r) => `back ${keyOf(r)}`).sort());
+    // What was wanted comes back: gw-a takes methods again, its module (no longer wanted) does not.
+    await waitUntil(() => l.identityStatus({ deviceId: 'gw-a' })?.methods, 'gw-a\u2019s method links after the restart');
+    expect(l.identityStatus({ deviceId: 'gw-a', moduleId: 'mod1' })?.methods).toBe(false);
+    rec.answer = async (ref, call) => ({ status: 200, payload: { who: keyOf(ref), method: call.methodName } });
+    const ok = await runCli(['method', 'invoke', 'gw-a', 'hello', '--timeout', '10', '--data-dir', up.hub.dataDir]);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toEqual({ status: 200, payload: { who: 'gw-a', method: 'hello' } });
+    const off = await runCli(['method', 'invoke', 'gw-a', 'hello', '--module', 'mod1', '--timeout', '5', '--data-dir', up.hub.dataDir]);
+    expect(off.code).toBe(1);
+    expect(off.stderr).toMatch(/FH_CLI_DEVICE_OFFLINE/);
   }, 90_000);
 
   afterAll(async () => {
@@ -199,10 +257,14 @@ describe('per-device keys', () => {
       identityRetry: { minDelayMs: 300, maxDelayMs: 1000 },
     });
     l.start(rec.handlers);
+    // Wanted before the identity is mirrored: its links come up with the method links.
+    l.setMethodsWanted({ deviceId: 'dk-1' }, true);
     for (const id of ['dk-1', 'dk-bad', 'dk-2']) l.addIdentity({ deviceId: id });
     await waitUntil(() => l.isOnline({ deviceId: 'dk-1' }) && l.isOnline({ deviceId: 'dk-2' }) && rec.offline.some((o) => o.key === 'dk-bad'), 'two online, one refused');
     expect(rec.offline.filter((o) => o.key === 'dk-bad').every((o) => o.code === 'FH_UPSTREAM_AUTH')).toBe(true);
     expect(rec.offline.filter((o) => o.key !== 'dk-bad')).toEqual([]);
+    expect(l.identityStatus({ deviceId: 'dk-1' })?.methods).toBe(true);
+    expect(l.identityStatus({ deviceId: 'dk-2' })?.methods).toBe(false);
     expect(l.identityStatus({ deviceId: 'dk-bad' })?.lastError?.code).toBe('FH_UPSTREAM_AUTH');
     expect(l.isOnline({ deviceId: 'dk-bad' })).toBe(false);
     const refused = await l.sendTelemetry({ deviceId: 'dk-bad' }, { body: body('x'), system: {}, properties: {} }).catch((e: unknown) => e);

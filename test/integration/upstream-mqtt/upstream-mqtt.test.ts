@@ -1,8 +1,9 @@
 /**
  * The MQTT upstream link (one connection per identity) against a real `fieldhub hub` process:
- * telemetry with properties for two devices and a module, twins, direct methods and C2D driven
- * from the hub's CLI, token renewal on a persistent session, the hub restarted under the link,
- * and a wrong key for one identity.
+ * telemetry with properties for two devices and a module, twins, direct methods (subscribed only
+ * while wanted: otherwise the hub answers 404 DeviceNotOnline itself) and C2D driven from the
+ * hub's CLI, token renewal on a persistent session, the hub restarted under the link, and a wrong
+ * key for one identity.
  */
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
@@ -13,6 +14,7 @@ import type { IdentityRef } from '../../../hub-core/core/types.js';
 import { isRuntimeError } from '../../../runtime/errors.js';
 import { createMqttUpstreamLink, type MqttIdentityUpstreamLink, type MqttIdentityUpstreamOptions } from '../../../runtime/upstream/mqtt-identity/index.js';
 import { startMqttUpstreamHub, tcpConnectionsTo, waitUntil, newKey, type MqttUpstreamHub } from './mqtt-hub.js';
+import { runCli } from '../cli/run-cli.js';
 import { keyOf, recorder, type Recorder } from './recorder.js';
 
 const logger = createRootLogger('silent');
@@ -125,14 +127,52 @@ describe('policy credentials: one connection per identity', () => {
     expect(modTwin.properties.reported).toMatchObject({ mode: 'eco' });
   });
 
-  it('answers direct methods invoked with the CLI, for a device and a module', async () => {
+  it('takes no method while methods are not wanted: the hub answers 404 DeviceNotOnline itself', async () => {
+    expect(ids.every((r) => l.identityStatus(r)?.methods === false)).toBe(true);
+    const off = await runCli(['method', 'invoke', 'mq-b', 'reboot', '--timeout', '5', '--data-dir', up.hub.dataDir]);
+    expect(off.code).toBe(1);
+    expect(off.stderr).toMatch(/FH_CLI_DEVICE_OFFLINE: .*\(404 (404103|DeviceNotOnline)\)/);
+    const offModule = await runCli(['method', 'invoke', 'mq-a', 'reboot', '--module', 'mod1', '--timeout', '5', '--data-dir', up.hub.dataDir]);
+    expect(offModule.code).toBe(1);
+    expect(offModule.stderr).toMatch(/FH_CLI_DEVICE_OFFLINE/);
+    expect(rec.methods).toEqual([]);
+    expect(ids.every((r) => l.isOnline(r))).toBe(true);
+  });
+
+  it('answers direct methods invoked with the CLI once wanted, for a device and a module', async () => {
     rec.answer = async (ref, call) => ({ status: call.methodName === 'fail' ? 409 : 200, payload: { who: keyOf(ref), got: call.payload } });
+    l.setMethodsWanted({ deviceId: 'mq-b' }, true);
+    l.setMethodsWanted({ deviceId: 'mq-a', moduleId: 'mod1' }, true);
+    await waitUntil(() => l.identityStatus({ deviceId: 'mq-b' })?.methods && l.identityStatus({ deviceId: 'mq-a', moduleId: 'mod1' })?.methods, 'methods subscribed');
+    expect(l.identityStatus({ deviceId: 'mq-a' })?.methods).toBe(false);
     const reboot = JSON.parse(await up.cli(['method', 'invoke', 'mq-b', 'reboot', '--payload', '{"delay":3}', '--timeout', '10']));
     expect(reboot).toEqual({ status: 200, payload: { who: 'mq-b', got: { delay: 3 } } });
     const failed = await up.cli(['method', 'invoke', 'mq-a', 'fail', '--module', 'mod1', '--timeout', '10']).then(JSON.parse, (e: Error) => e.message);
     expect(JSON.stringify(failed)).toContain('409');
     expect(rec.methods.map((m) => [m.key, m.call.methodName])).toEqual([['mq-b', 'reboot'], ['mq-a/mod1', 'fail']]);
     expect(rec.methods[0]?.call.responseTimeoutS).toBeGreaterThan(0);
+  });
+
+  it('no longer wanted: unsubscribed, new calls get 404 from the hub, a call in flight still gets its answer, the connection stays', async () => {
+    let release: (() => void) | undefined;
+    rec.answer = async (ref, call) => {
+      if (call.methodName === 'slow') await new Promise<void>((r) => { release = r; });
+      return { status: 200, payload: { who: keyOf(ref), method: call.methodName } };
+    };
+    const slow = up.cli(['method', 'invoke', 'mq-a', 'slow', '--module', 'mod1', '--timeout', '15']);
+    await waitUntil(() => release, 'the slow call at the gateway');
+    l.setMethodsWanted({ deviceId: 'mq-a', moduleId: 'mod1' }, false);
+    await waitUntil(() => l.identityStatus({ deviceId: 'mq-a', moduleId: 'mod1' })?.methods === false, 'unsubscribed');
+    const off = await runCli(['method', 'invoke', 'mq-a', 'again', '--module', 'mod1', '--timeout', '5', '--data-dir', up.hub.dataDir]);
+    expect(off.code).toBe(1);
+    expect(off.stderr).toMatch(/FH_CLI_DEVICE_OFFLINE/);
+    release?.();
+    expect(JSON.parse(await slow)).toEqual({ status: 200, payload: { who: 'mq-a/mod1', method: 'slow' } });
+    expect(rec.methods.filter((m) => m.key === 'mq-a/mod1').map((m) => m.call.methodName)).toEqual(['fail', 'slow']);
+    expect(rec.offline).toEqual([]);
+    expect(l.isOnline({ deviceId: 'mq-a', moduleId: 'mod1' })).toBe(true);
+    expect(tcpConnectionsTo(up.mqttPort)).toBe(3);
+    expect(l.identityStatus({ deviceId: 'mq-b' })?.methods).toBe(true);
   });
 
   it('hands a C2D message over unacknowledged; complete() (PUBACK) takes it off the hub queue', async () => {
@@ -178,6 +218,14 @@ describe('policy credentials: one connection per identity', () => {
     const c2d = await waitUntil(() => rec.c2d.find((c) => c.c2d.message.system.messageId === 'c-2'), 'C2D after the restart');
     c2d.c2d.complete();
     await waitUntil(async () => (await up.c2dDepth('mq-b')) === 0, 'the hub queue to empty');
+    // What was wanted holds after the restart: mq-b takes methods, the module (no longer wanted) does not.
+    await waitUntil(() => l.identityStatus({ deviceId: 'mq-b' })?.methods, 'mq-b\u2019s methods subscription after the restart');
+    expect(l.identityStatus({ deviceId: 'mq-a', moduleId: 'mod1' })?.methods).toBe(false);
+    rec.answer = async (ref, call) => ({ status: 200, payload: { who: keyOf(ref), method: call.methodName } });
+    expect(JSON.parse(await up.cli(['method', 'invoke', 'mq-b', 'hello', '--timeout', '10']))).toEqual({ status: 200, payload: { who: 'mq-b', method: 'hello' } });
+    const off = await runCli(['method', 'invoke', 'mq-a', 'hello', '--module', 'mod1', '--timeout', '5', '--data-dir', up.hub.dataDir]);
+    expect(off.code).toBe(1);
+    expect(off.stderr).toMatch(/FH_CLI_DEVICE_OFFLINE/);
   }, 45_000);
 
   afterAll(async () => {
@@ -212,6 +260,37 @@ describe('token renewal and settlement over a persistent session', () => {
     expect(rec.offline.every((o) => o.code === 'FH_UPSTREAM_OFFLINE')).toBe(true);
     await l.close();
   }, 45_000);
+});
+
+describe('a session the upstream kept from an earlier link (a gateway restart)', () => {
+  it('drops the methods subscription the session still holds when methods are not wanted now', async () => {
+    await up.createDevice('mq-k');
+    const ref = { deviceId: 'mq-k' };
+    const first = recorder();
+    const before = link();
+    before.start(first.handlers);
+    before.setMethodsWanted(ref, true);
+    before.addIdentity(ref);
+    await waitUntil(() => before.identityStatus(ref)?.methods, 'subscribed by the first link');
+    await before.close();
+
+    // Same client id, CleanSession 0: the hub still has the subscription in the session.
+    const rec = recorder();
+    const after = link();
+    after.start(rec.handlers);
+    after.addIdentity(ref);
+    await waitUntil(() => after.isOnline(ref), 'online again');
+    await waitUntil(() => after.identityStatus(ref)?.methods === false, 'the kept subscription dropped');
+    const off = await runCli(['method', 'invoke', 'mq-k', 'x', '--timeout', '5', '--data-dir', up.hub.dataDir]);
+    expect(off.code).toBe(1);
+    expect(off.stderr).toMatch(/FH_CLI_DEVICE_OFFLINE/);
+    expect(rec.methods).toEqual([]);
+    after.setMethodsWanted(ref, true);
+    await waitUntil(() => after.identityStatus(ref)?.methods, 'subscribed again');
+    expect(JSON.parse(await up.cli(['method', 'invoke', 'mq-k', 'y', '--timeout', '10']))).toMatchObject({ status: 200 });
+    expect(rec.methods.map((m) => m.call.methodName)).toEqual(['y']);
+    await after.close();
+  }, 30_000);
 });
 
 describe('pacing', () => {
