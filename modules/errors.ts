@@ -2,7 +2,7 @@
  * The modules/ error catalogue: failures the device modules raise that are theirs alone (the
  * serial module's port, framing and parsing problems; the ble module's adapter, connection and GATT problems). Codes are API (stable,
  * `FH_<AREA>_<WHAT>`); messages are not. docs/errors.md lists them in its "modules" section and
- * a drift test checks both ways. (The Modbus codes predate this file and live in runtime/errors.ts.)
+ * a drift test checks both ways.
  */
 import { FieldhubError } from '../hub-core/errors.js';
 
@@ -21,6 +21,11 @@ export const ModuleErrorCodes = {
   FH_BLE_GATT: 'A GATT read, write or notification subscription failed, or the device lacks a characteristic its profile names.',
   FH_BLE_TIMEOUT: 'A BLE operation got no answer in time, or a write waited longer than writeTimeoutMs for its device.',
   FH_BLE_BUSY: 'Too many writes are pending for one BLE device; retry later.',
+  FH_MODBUS_EXCEPTION: 'A Modbus slave answered with an exception (the error carries the exception code and name); the slave is alive.',
+  FH_MODBUS_TIMEOUT: 'A Modbus slave did not answer within the device\u2019s timeoutMs (after its retries); after repeated failures it is polled less often.',
+  FH_MODBUS_CRC: 'A Modbus answer failed its CRC check or was malformed (wrong length, unit or function); the request is retried.',
+  FH_MODBUS_PORT: 'A Modbus port (serial device or TCP connection) cannot be opened or was lost; it is reopened with capped backoff.',
+  FH_MODBUS_BUSY: 'Too many writes are pending for one Modbus device; retry later.',
 } as const;
 
 export type ModuleErrorCode = keyof typeof ModuleErrorCodes;

@@ -30,11 +30,6 @@ export const RuntimeErrorCodes = {
   FH_MODULE_FAILED: 'A module failed to start or failed while running; it is restarted with backoff, the others keep running.',
   FH_MODULE_STOP_TIMEOUT: 'A module did not stop within its bound; it is abandoned and the stop goes on.',
   FH_MODULE_NOT_RUNNING: 'A module called its context after it was stopped (or while it restarts); the call is refused.',
-  FH_MODBUS_EXCEPTION: 'A Modbus slave answered with an exception (the error carries the exception code and name); the slave is alive.',
-  FH_MODBUS_TIMEOUT: 'A Modbus slave did not answer within the device\u2019s timeoutMs (after its retries); after repeated failures it is polled less often.',
-  FH_MODBUS_CRC: 'A Modbus answer failed its CRC check or was malformed (wrong length, unit or function); the request is retried.',
-  FH_MODBUS_PORT: 'A Modbus port (serial device or TCP connection) cannot be opened or was lost; it is reopened with capped backoff.',
-  FH_MODBUS_BUSY: 'Too many writes are pending for one Modbus device; retry later.',
 } as const;
 
 export type RuntimeErrorCode = keyof typeof RuntimeErrorCodes;

@@ -1,11 +1,11 @@
 /**
- * Modbus failures as coded errors (codes in runtime/errors.ts): what modbus-serial raises (plain
+ * Modbus failures as coded errors (codes in modules/errors.ts): what modbus-serial raises (plain
  * errors with `modbusCode`, `errno` or a message) becomes FH_MODBUS_EXCEPTION (with the exception
  * code and its name [MODBUS-AP 7]), FH_MODBUS_TIMEOUT, FH_MODBUS_CRC or FH_MODBUS_PORT, and each
  * code maps to the status a direct method answers with.
  */
 import { FieldhubError } from '../../hub-core/errors.js';
-import { RuntimeError, type RuntimeErrorCode } from '../../runtime/errors.js';
+import { ModuleError, type ModuleErrorCode } from '../errors.js';
 
 /** Exception codes and names [MODBUS-AP 7, "MODBUS Exception Codes"]. */
 export const EXCEPTION_NAMES: Readonly<Record<number, string>> = {
@@ -20,10 +20,10 @@ export const EXCEPTION_NAMES: Readonly<Record<number, string>> = {
   11: 'GATEWAY TARGET DEVICE FAILED TO RESPOND',
 };
 
-export type ModbusErrorCode = Extract<RuntimeErrorCode, `FH_MODBUS_${string}`>;
+export type ModbusErrorCode = Extract<ModuleErrorCode, `FH_MODBUS_${string}`>;
 
 /** A Modbus failure; `exceptionCode`/`exceptionName` only for FH_MODBUS_EXCEPTION. */
-export class ModbusError extends RuntimeError {
+export class ModbusError extends ModuleError {
   declare readonly code: ModbusErrorCode;
   readonly exceptionCode?: number;
   readonly exceptionName?: string;
@@ -38,7 +38,7 @@ export class ModbusError extends RuntimeError {
   }
 
   /** The error as health details and method payloads show it. */
-  toJSON(): { code: string; message: string; exceptionCode?: number; exceptionName?: string } {
+  override toJSON(): { code: string; message: string; exceptionCode?: number; exceptionName?: string } {
     return {
       code: this.code,
       message: this.message,
