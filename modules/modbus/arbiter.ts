@@ -215,9 +215,11 @@ export class PortArbiter {
         this.pumping = false;
         return;
       }
-      // [MODBUS-SL 2.5.1.1] at least t3.5 of silence between frames.
-      const wait = this.lastEnd + this.options.gapMs - performance.now();
-      if (wait > 0) await sleep(wait);
+      // [MODBUS-SL 2.5.1.1] at least t3.5 of silence between frames. A timer may fire a little
+      // early (Node rounds to whole milliseconds): wait again until the silence really is long enough.
+      for (let wait = this.lastEnd + this.options.gapMs - performance.now(); wait > 0; wait = this.lastEnd + this.options.gapMs - performance.now()) {
+        await sleep(Math.max(1, Math.ceil(wait)));
+      }
       if (this.portState !== 'open' || this.conn === undefined) {
         job.reject(this.lastError ?? new ModbusError('FH_MODBUS_PORT', `port ${this.options.name} is not open`));
         continue;
