@@ -4,10 +4,12 @@
  */
 import type { ModuleFactory } from '../../runtime/modules/api.js';
 import { modbusManifest } from './manifest.js';
-import { ModbusModule } from './module.js';
+import type { ModbusConfig } from './manifest.js';
+import { checkModbusConfig, ModbusModule } from './module.js';
 
 export const modbusFactory: ModuleFactory = {
   manifest: modbusManifest,
+  check: (config) => checkModbusConfig(config as ModbusConfig),
   create: () => new ModbusModule(),
 };
 

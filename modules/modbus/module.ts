@@ -26,6 +26,35 @@ export interface ModbusModuleOptions {
 const invalid = (path: string, message: string, cause?: unknown): RuntimeError =>
   new RuntimeError('FH_CONFIG_INVALID', `${path}: ${message}`, { problems: [`${path}: ${message}`], ...(cause !== undefined ? { cause } : {}) });
 
+/**
+ * What the schema cannot check: every device's port exists, RTU unit ids are 1..247, device ids
+ * are unique, and every profile loads and is a Modbus profile. Paths are inside the config.
+ */
+export function checkModbusConfig(config: ModbusConfig): { path: string; message: string }[] {
+  const problems: { path: string; message: string }[] = [];
+  const seen = new Set<string>();
+  const profiles = new Map<string, string | undefined>();
+  config.devices.forEach((d, i) => {
+    const port = config.ports[d.port];
+    if (port === undefined) problems.push({ path: `/devices/${i}/port`, message: `no port ${JSON.stringify(d.port)} in ports (${Object.keys(config.ports).join(', ')})` });
+    else if (port.kind === 'rtu' && (d.unitId < 1 || d.unitId > 247)) problems.push({ path: `/devices/${i}/unitId`, message: 'an RTU unit id is 1..247' });
+    if (seen.has(d.deviceId)) problems.push({ path: `/devices/${i}/deviceId`, message: `${d.deviceId} is configured twice` });
+    seen.add(d.deviceId);
+    if (!profiles.has(d.profile)) {
+      let problem: string | undefined;
+      try {
+        const profile = loadProfile(d.profile, { dirs: config.profileDirs });
+        if (profile.protocol !== 'modbus') problem = `profile ${profile.id} is for ${profile.protocol}, not modbus`;
+      } catch (err) {
+        problem = (err as Error).message;
+      }
+      profiles.set(d.profile, problem);
+      if (problem !== undefined) problems.push({ path: `/devices/${i}/profile`, message: problem });
+    }
+  });
+  return problems;
+}
+
 /** The inter-frame silence of a port, ms: t3.5 for RTU unless configured, none on TCP. */
 export function portGapMs(port: PortConfig): number {
   return port.kind === 'rtu' ? (port.interFrameDelayMs ?? interFrameGapMs(port.baudRate)) : 0;
@@ -43,15 +72,9 @@ export class ModbusModule implements FieldhubModule {
   async start(ctx: ModuleContext): Promise<void> {
     this.ctx = ctx;
     const config = ctx.config as ModbusConfig;
+    const [first] = checkModbusConfig(config);
+    if (first !== undefined) throw invalid(first.path, first.message);
     const profiles = this.loadProfiles(config);
-    const seen = new Set<string>();
-    config.devices.forEach((d, i) => {
-      const port = config.ports[d.port];
-      if (port === undefined) throw invalid(`/devices/${i}/port`, `no port ${JSON.stringify(d.port)} in ports (${Object.keys(config.ports).join(', ')})`);
-      if (port.kind === 'rtu' && (d.unitId < 1 || d.unitId > 247)) throw invalid(`/devices/${i}/unitId`, 'an RTU unit id is 1..247');
-      if (seen.has(d.deviceId)) throw invalid(`/devices/${i}/deviceId`, `${d.deviceId} is configured twice`);
-      seen.add(d.deviceId);
-    });
     for (const name of new Set(config.devices.map((d) => d.port))) this.arbiters.set(name, this.arbiterFor(ctx, name, config.ports[name]!, config));
     this.devices = config.devices.map((d, i) => {
       try {

@@ -124,6 +124,11 @@ export interface ModuleFactory {
   manifest: ModuleManifest;
   /** Instances this one needs running first, derived from its (validated) config; added to the config's `dependsOn`. */
   dependsOn?(config: unknown): string[];
+  /**
+   * What the schema cannot check in a (validated) config, each problem with its JSON path inside
+   * the config (`/devices/0/profile`): run by `fieldhub config check` and before start.
+   */
+  check?(config: unknown): { path: string; message: string }[];
   create(): FieldhubModule;
 }
 

@@ -80,7 +80,10 @@ function schemaErrors(base: string, errors: readonly ErrorObject[]): ModuleConfi
 function checkConfig(name: string, factory: ModuleFactory, config: unknown): { value: unknown; errors: ModuleConfigError[] } {
   const value = structuredClone(config ?? {});
   const validate = validatorFor(factory);
-  if (validate(value)) return { value, errors: [] };
+  if (validate(value)) {
+    const problems = factory.check?.(value) ?? [];
+    return { value, errors: problems.map((p) => ({ code: 'FH_CONFIG_INVALID' as const, path: `/modules/${pointer(name)}/config${p.path}`, message: p.message })) };
+  }
   return { value, errors: schemaErrors(`/modules/${pointer(name)}/config`, validate.errors ?? []) };
 }
 
