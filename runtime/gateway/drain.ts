@@ -11,6 +11,7 @@
  * Outcomes: accepted -> ack (removed); retryable error -> released to the head of the identity's
  * queue and retried when the identity is online again; FH_UPSTREAM_REJECTED -> dead letter.
  */
+import { identityKey } from '../../hub-core/core/ids.js';
 import type { Logger } from '../../hub-core/log.js';
 import type { IdentityRef } from '../../hub-core/core/types.js';
 import { isRuntimeError } from '../errors.js';
@@ -52,7 +53,6 @@ const SLICE_MS = 10;
 /** The drain's share is measured over windows of this length, ms. */
 const WINDOW_MS = 500;
 
-const key = (ref: IdentityRef): string => (ref.moduleId === undefined ? ref.deviceId : `${ref.deviceId}/${ref.moduleId}`);
 
 export class Drain {
   private readonly ready = new Map<string, IdentityRef>();
@@ -80,14 +80,14 @@ export class Drain {
 
   /** Starts with every identity that has a backlog. */
   start(): void {
-    for (const ref of this.options.outbox.identities()) this.ready.set(key(ref), ref);
+    for (const ref of this.options.outbox.identities()) this.ready.set(identityKey(ref), ref);
     this.schedule();
   }
 
   /** The identity came online (link) or got messages (outbox): drain it. */
   wake(ref: IdentityRef): void {
     if (this.closed) return;
-    this.ready.set(key(ref), ref);
+    this.ready.set(identityKey(ref), ref);
     this.schedule();
   }
 

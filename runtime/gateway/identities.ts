@@ -6,6 +6,7 @@
  * attaches them at its own rate. Creation failures are retried with backoff; a 401/403 (no
  * registry rights) stops creation for good and is logged once, the link still tries the identity.
  */
+import { identityKey } from '../../hub-core/core/ids.js';
 import { Agent } from 'node:https';
 import type { HubCoreApi } from '../../hub-core/core/api.js';
 import type { IdentityRef } from '../../hub-core/core/types.js';
@@ -29,7 +30,6 @@ export interface MirrorOptions {
   gatewayDeviceId?: string;
 }
 
-const key = (ref: IdentityRef): string => (ref.moduleId === undefined ? ref.deviceId : `${ref.deviceId}/${ref.moduleId}`);
 const MAX_RETRY_MS = 60_000;
 
 export class IdentityMirror {
@@ -54,9 +54,9 @@ export class IdentityMirror {
     const { core } = this.options;
     const created = (ref: IdentityRef): void => this.add(ref);
     const deleted = (ref: IdentityRef): void => {
-      this.pending.delete(key(ref));
+      this.pending.delete(identityKey(ref));
       this.options.link.removeIdentity(ref);
-      void this.options.store.del(key(ref)).catch(() => undefined);
+      void this.options.store.del(identityKey(ref)).catch(() => undefined);
     };
     core.on('identityCreated', created);
     core.on('identityDeleted', deleted);
@@ -81,7 +81,7 @@ export class IdentityMirror {
       this.options.link.addIdentity(ref);
       return;
     }
-    this.pending.set(key(ref), { ref, attempts: 0 });
+    this.pending.set(identityKey(ref), { ref, attempts: 0 });
     this.pump();
   }
 
@@ -118,7 +118,7 @@ export class IdentityMirror {
       'could not create the identity upstream; retrying');
     const t = setTimeout(() => {
       this.timers.delete(t);
-      this.pending.set(key(item.ref), item);
+      this.pending.set(identityKey(item.ref), item);
       this.pump();
     }, delay);
     t.unref();
@@ -128,7 +128,7 @@ export class IdentityMirror {
   /** Creates the identity upstream with the local keys, unless it is known to exist. */
   private async ensureUpstream(ref: IdentityRef): Promise<void> {
     const { core, store } = this.options;
-    if ((await store.get(key(ref))) !== undefined) return;
+    if ((await store.get(identityKey(ref))) !== undefined) return;
     const local = ref.moduleId === undefined
       ? await core.registry.getDevice(ref.deviceId)
       : await core.registry.getModule(ref.deviceId, ref.moduleId);
@@ -145,12 +145,12 @@ export class IdentityMirror {
     };
     const path = ref.moduleId === undefined ? `/devices/${enc(ref.deviceId)}` : `/devices/${enc(ref.deviceId)}/modules/${enc(ref.moduleId)}`;
     try {
-      await this.client!.request(path, { method: 'PUT', body, timeoutMs: 30_000 }, `create ${key(ref)} upstream`);
+      await this.client!.request(path, { method: 'PUT', body, timeoutMs: 30_000 }, `create ${identityKey(ref)} upstream`);
       this.stats.createdUpstream += 1;
     } catch (err) {
       // 409: it exists already (created by someone else, or before we remembered it).
       if (!/\b409\b/.test((err as Error).message)) throw err;
     }
-    await store.put(key(ref), new Uint8Array([1]));
+    await store.put(identityKey(ref), new Uint8Array([1]));
   }
 }

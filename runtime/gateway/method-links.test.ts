@@ -2,12 +2,12 @@
  * The gateway wants an identity's upstream method links exactly while the local identity accepts
  * methods: from the state at start, then from every change, for devices and modules.
  */
+import { identityKey } from '../../hub-core/core/ids.js';
 import { describe, expect, it } from 'vitest';
 import { createTestHub, RecordingProxy } from '../../hub-core/core/test-kit.js';
 import type { IdentityRef } from '../../hub-core/core/types.js';
 import { followMethodLinks } from './method-links.js';
 
-const keyOf = (ref: IdentityRef): string => (ref.moduleId === undefined ? ref.deviceId : `${ref.deviceId}/${ref.moduleId}`);
 
 /** What a link was told, and what it wants now. */
 function recordingLink() {
@@ -16,8 +16,8 @@ function recordingLink() {
   return {
     calls, wanted,
     setMethodsWanted(ref: IdentityRef, on: boolean): void {
-      calls.push([keyOf(ref), on]);
-      wanted.set(keyOf(ref), on);
+      calls.push([identityKey(ref), on]);
+      wanted.set(identityKey(ref), on);
     },
   };
 }

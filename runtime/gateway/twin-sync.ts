@@ -13,6 +13,7 @@
  *   desired edits made locally while offline are overwritten). If the upstream did not change,
  *   local edits stay. Desired patches from the upstream while online are applied at once.
  */
+import { identityKey } from '../../hub-core/core/ids.js';
 import type { HubCoreApi } from '../../hub-core/core/api.js';
 import type { IdentityRef, JsonObject, JsonValue } from '../../hub-core/core/types.js';
 import type { Logger } from '../../hub-core/log.js';
@@ -26,7 +27,6 @@ interface SyncRecord {
   desiredVersion: number;
 }
 
-const key = (ref: IdentityRef): string => (ref.moduleId === undefined ? ref.deviceId : `${ref.deviceId}/${ref.moduleId}`);
 
 /** A copy without the `$` keys (`$version`, `$metadata`). */
 export function stripMeta(doc: JsonObject): JsonObject {
@@ -97,7 +97,7 @@ export class TwinSync {
 
   private enqueue(ref: IdentityRef, step: () => Promise<void>): void {
     if (this.closed) return;
-    const k = key(ref);
+    const k = identityKey(ref);
     const next = (this.chains.get(k) ?? Promise.resolve()).then(step).catch((err: unknown) => {
       this.stats.failures += 1;
       this.deps.logger.warn({ event: 'twinSyncFailed', deviceId: ref.deviceId, moduleId: ref.moduleId, err }, 'twin sync failed; retried on the next reconnect');
@@ -135,12 +135,12 @@ export class TwinSync {
   }
 
   private async read(ref: IdentityRef): Promise<SyncRecord> {
-    const bytes = await this.deps.store.get(key(ref));
+    const bytes = await this.deps.store.get(identityKey(ref));
     if (bytes === undefined) return { reported: {}, desiredVersion: -1 };
     return JSON.parse(Buffer.from(bytes).toString('utf8')) as SyncRecord;
   }
 
   private async write(ref: IdentityRef, record: SyncRecord): Promise<void> {
-    await this.deps.store.put(key(ref), Buffer.from(JSON.stringify(record), 'utf8'));
+    await this.deps.store.put(identityKey(ref), Buffer.from(JSON.stringify(record), 'utf8'));
   }
 }

@@ -27,6 +27,7 @@
  *   for an identity added while up), `onIdentityOffline` for each when it goes down.
  * - Reconnect: capped, jittered delays started by the connection's close event, until close().
  */
+import { identityKey } from '../../../hub-core/core/ids.js';
 import { hostname } from 'node:os';
 import type { IdentityRef, JsonObject, Message } from '../../../hub-core/core/types.js';
 import { silentLogger, type Logger } from '../../../hub-core/log.js';
@@ -55,7 +56,6 @@ export interface MqttBridgeOptions extends MqttBrokerOptions {
 /** PUBACK reason code 0x97 (quota exceeded) may clear; every other refusal is for good. */
 const QUOTA_EXCEEDED = 0x97;
 
-const keyOf = (ref: IdentityRef): string => (ref.moduleId === undefined ? ref.deviceId : `${ref.deviceId}/${ref.moduleId}`);
 
 class MqttBridgeLink implements UpstreamLink {
   readonly kind = 'mqtt-bridge' as const;
@@ -108,7 +108,7 @@ class MqttBridgeLink implements UpstreamLink {
   }
 
   addIdentity(ref: IdentityRef): void {
-    const key = keyOf(ref);
+    const key = identityKey(ref);
     if (this.identities.has(key)) return;
     const copy: IdentityRef = ref.moduleId === undefined ? { deviceId: ref.deviceId } : { deviceId: ref.deviceId, moduleId: ref.moduleId };
     this.identities.set(key, copy);
@@ -121,11 +121,11 @@ class MqttBridgeLink implements UpstreamLink {
   }
 
   removeIdentity(ref: IdentityRef): void {
-    this.identities.delete(keyOf(ref));
+    this.identities.delete(identityKey(ref));
   }
 
   isOnline(ref: IdentityRef): boolean {
-    return this.conn.isUp && this.identities.has(keyOf(ref));
+    return this.conn.isUp && this.identities.has(identityKey(ref));
   }
 
   /** A plain broker has no direct methods: nothing to attach. */
@@ -205,7 +205,7 @@ class MqttBridgeLink implements UpstreamLink {
       this.log.warn({ topic }, 'message on a topic that is not a command topic; dropped');
       return;
     }
-    const ref = this.identities.get(keyOf({ deviceId: values.deviceId, moduleId: values.moduleId }));
+    const ref = this.identities.get(identityKey({ deviceId: values.deviceId, moduleId: values.moduleId }));
     if (ref === undefined) {
       this.log.warn({ topic, deviceId: values.deviceId, moduleId: values.moduleId }, 'command for an identity this gateway does not mirror; dropped');
       return;
@@ -227,7 +227,7 @@ class MqttBridgeLink implements UpstreamLink {
 
   private sendFailure(ref: IdentityRef, err: unknown): RuntimeError {
     const f = err instanceof PublishFailure ? err : new PublishFailure('lost', String((err as Error)?.message ?? err));
-    const who = keyOf(ref);
+    const who = identityKey(ref);
     let e: RuntimeError;
     switch (f.kind) {
       case 'offline':
@@ -250,7 +250,7 @@ class MqttBridgeLink implements UpstreamLink {
 
   private unsupported(ref: IdentityRef, what: string): RuntimeError {
     return new RuntimeError('FH_UPSTREAM_UNSUPPORTED',
-      `${keyOf(ref)}: cannot ${what}: the plain MQTT bridge has no device twins (use an amqp or mqtt upstream for twins)`);
+      `${identityKey(ref)}: cannot ${what}: the plain MQTT bridge has no device twins (use an amqp or mqtt upstream for twins)`);
   }
 }
 
