@@ -13,8 +13,8 @@ import { createAmqpUpstreamLink, type AmqpUpstreamLink } from '../../../runtime/
 import type { AmqpUpstreamOptions } from '../../../runtime/upstream/amqp/options.js';
 import { enc } from '../../../runtime/cli/service-client.js';
 import { runCli } from '../cli/run-cli.js';
-import { keyOf, recorder, type Recorder } from './recorder.js';
-import { newKey, openFeedbackReceiver, startUpstreamHub, tcpConnectionsTo, waitUntil, type UpstreamHub } from './upstream-hub.js';
+import { keyOf, recorder, tcpConnectionsTo, waitUntil, type Recorder } from '../../helpers/upstream-kit.js';
+import { newKey, openFeedbackReceiver, startUpstreamHub, type UpstreamHub } from './upstream-hub.js';
 
 const logger = createRootLogger('silent');
 let up: UpstreamHub;

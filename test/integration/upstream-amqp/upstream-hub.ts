@@ -2,10 +2,9 @@
  * A real `fieldhub hub` process as the upstream of the AMQP upstream link, and the service-side
  * views a test needs of it: the registry and twins, direct methods and C2D over its HTTPS
  * service API (runtime/cli/service-client.ts), the stored telemetry (`/fieldhub/v1/telemetry`),
- * C2D feedback over its AMQP service link, and the number of TCP connections on its AMQP port.
+ * and C2D feedback over its AMQP service link.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { connect as tlsConnect } from 'node:tls';
 import rhea, { type Connection, type ConnectionOptions, type EventContext } from 'rhea';
 import { parseConnectionString, signSas } from '../../../hub-core/core/sas.js';
@@ -97,29 +96,6 @@ export async function startUpstreamHub(): Promise<UpstreamHub> {
   return up;
 }
 
-/**
- * Established TCP connections to `port` on this machine, counted from /proc/net/tcp (client
- * side: the remote port is `port`). Only this test's processes talk to the hub's AMQP port.
- */
-export function tcpConnectionsTo(port: number): number {
-  const hex = port.toString(16).toUpperCase().padStart(4, '0');
-  let count = 0;
-  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    let text = '';
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      continue;
-    }
-    for (const line of text.split('\n').slice(1)) {
-      const cols = line.trim().split(/\s+/);
-      // cols: sl local_address rem_address st …; 01 = ESTABLISHED.
-      if (cols.length > 3 && cols[2]?.endsWith(`:${hex}`) && cols[3] === '01') count++;
-    }
-  }
-  return count;
-}
-
 /** One feedback record (wire contract E "Feedback"). */
 export interface FeedbackRecord {
   originalMessageId: string;
@@ -164,15 +140,4 @@ export async function openFeedbackReceiver(up: UpstreamHub): Promise<{ records: 
       conn.close();
     }),
   };
-}
-
-/** Polls until `check` is truthy; fails with `what` after `ms` (a guard against hanging, not a speed claim). */
-export async function waitUntil<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, ms = 20_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }

@@ -2,12 +2,10 @@
  * A real `fieldhub hub` process as the upstream of the MQTT upstream link, and the views a test
  * needs of it: identities created through its service API (runtime/cli/service-client.ts), the
  * CLI a user would run (`fieldhub method invoke`, `c2d send`, `twin update`, `device show` with
- * `--data-dir`), the stored telemetry (GET /fieldhub/v1/telemetry, NDJSON), and the number of
- * established TCP connections to its MQTT port.
+ * `--data-dir`) and the stored telemetry (GET /fieldhub/v1/telemetry, NDJSON).
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { parseConnectionString } from '../../../hub-core/core/sas.js';
 import { targetFromDataDir } from '../../../runtime/cli/hub-target.js';
 import { ServiceClient, enc } from '../../../runtime/cli/service-client.js';
@@ -94,37 +92,4 @@ export async function startMqttUpstreamHub(): Promise<MqttUpstreamHub> {
       await first.cleanup();
     },
   };
-}
-
-/**
- * Established TCP connections to `port` on this machine, counted from /proc/net/tcp on the
- * client side (remote port = `port`). Only this test's link talks to the hub's MQTT port.
- */
-export function tcpConnectionsTo(port: number): number {
-  const hex = port.toString(16).toUpperCase().padStart(4, '0');
-  let count = 0;
-  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    let text = '';
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      continue;
-    }
-    for (const line of text.split('\n').slice(1)) {
-      const cols = line.trim().split(/\s+/);
-      if (cols.length > 3 && cols[2]?.endsWith(`:${hex}`) && cols[3] === '01') count++;
-    }
-  }
-  return count;
-}
-
-/** Polls until `check` is truthy; fails with `what` after `ms` (a guard against hanging, not a speed claim). */
-export async function waitUntil<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, ms = 20_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }

@@ -13,9 +13,9 @@ import { createRootLogger } from '../../../hub-core/log.js';
 import type { IdentityRef } from '../../../hub-core/core/types.js';
 import { isRuntimeError } from '../../../runtime/errors.js';
 import { createMqttUpstreamLink, type MqttIdentityUpstreamLink, type MqttIdentityUpstreamOptions } from '../../../runtime/upstream/mqtt-identity/index.js';
-import { startMqttUpstreamHub, tcpConnectionsTo, waitUntil, newKey, type MqttUpstreamHub } from './mqtt-hub.js';
+import { startMqttUpstreamHub, newKey, type MqttUpstreamHub } from './mqtt-hub.js';
 import { runCli } from '../cli/run-cli.js';
-import { keyOf, recorder, type Recorder } from './recorder.js';
+import { keyOf, recorder, tcpConnectionsTo, waitUntil, type Recorder } from '../../helpers/upstream-kit.js';
 
 const logger = createRootLogger('silent');
 let up: MqttUpstreamHub;
