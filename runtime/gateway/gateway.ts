@@ -26,7 +26,7 @@ import { IdentityMirror } from './identities.js';
 import { followMethodLinks } from './method-links.js';
 import { RouteTargets } from './route-targets.js';
 import { TwinSync } from './twin-sync.js';
-import { createUpstreamLink, registryTargetOf } from './upstream-factory.js';
+import { createUpstream } from './upstream-factory.js';
 
 export interface Gateway {
   readonly server: HubServer;
@@ -137,11 +137,10 @@ export async function startGateway(config: GatewayConfig, logger: Logger, factor
 
     let parts: UpstreamParts | undefined;
     if (up !== undefined) {
-      const link = createUpstreamLink(up, core, childLogger(logger, 'upstream'));
+      const { link, registryTarget } = createUpstream(up, core, childLogger(logger, 'upstream'));
       const twins = new TwinSync({ core, link, store: gw.sublevel('twin-sync'), logger: log });
       const dispatch = new UpstreamDispatch({ core, logger: log });
       const drain = new Drain({ outbox, link, logger: log, maxInFlight: up.outbox.maxInFlight, share: up.outbox.drainShare });
-      const registryTarget = registryTargetOf(up);
       const mirror = new IdentityMirror({
         core, link, store: gw.sublevel('mirror'), logger: log, gatewayDeviceId: config.gateway.deviceId, ...(registryTarget ? { registryTarget } : {}),
       });

@@ -45,19 +45,23 @@ async function localKey(core: HubCoreApi, ref: IdentityRef): Promise<string> {
   return key;
 }
 
-export function createUpstreamLink(up: UpstreamConfig, core: HubCoreApi, logger: Logger, dialHost?: string): UpstreamLink {
+/** The link the configuration names, and where identities are created upstream (when allowed). */
+export function createUpstream(up: UpstreamConfig, core: HubCoreApi, logger: Logger): { link: UpstreamLink; registryTarget?: HubTarget } {
   if (up.protocol === 'mqtt-bridge') {
     const b = up.bridge!;
-    return createMqttBridgeLink({
-      url: b.url, logger,
-      reconnect: { minMs: up.reconnect.minDelayMs, maxMs: up.reconnect.maxDelayMs },
-      ...(b.clientId ? { clientId: b.clientId } : {}),
-      ...(b.username ? { username: b.username } : {}),
-      ...(b.password !== undefined ? { password: b.password } : {}),
-      ...(b.caFile ? { caFile: b.caFile } : {}),
-      topics: { telemetry: b.telemetryTopic, ...(b.commandTopic ? { commands: b.commandTopic } : {}) },
-    });
+    return {
+      link: createMqttBridgeLink({
+        url: b.url, logger,
+        reconnect: { minMs: up.reconnect.minDelayMs, maxMs: up.reconnect.maxDelayMs },
+        ...(b.clientId ? { clientId: b.clientId } : {}),
+        ...(b.username ? { username: b.username } : {}),
+        ...(b.password !== undefined ? { password: b.password } : {}),
+        ...(b.caFile ? { caFile: b.caFile } : {}),
+        topics: { telemetry: b.telemetryTopic, ...(b.commandTopic ? { commands: b.commandTopic } : {}) },
+      }),
+    };
   }
+  // Parsed and read once, for the link and for the registry client.
   const policy = policyOf(up);
   const ca = readCa(up.caFile);
   const keyFor = (ref: IdentityRef): Promise<string> => localKey(core, ref);
@@ -70,24 +74,19 @@ export function createUpstreamLink(up: UpstreamConfig, core: HubCoreApi, logger:
     hostName: policy.hostName, port: up.port, credentials, logger,
     identitiesPerSecond: up.identitiesPerSecond,
     reconnect: { minDelayMs: up.reconnect.minDelayMs, maxDelayMs: up.reconnect.maxDelayMs },
-    ...(dialHost !== undefined ? { connectHost: dialHost } : {}),
     ...(ca !== undefined ? { ca } : {}),
   };
-  return up.protocol === 'mqtt' ? createMqttUpstreamLink(common) : createAmqpUpstreamLink(common);
-}
-
-/** Where identities are created upstream, when the configuration allows it. */
-export function registryTargetOf(up: UpstreamConfig, dialHost?: string): HubTarget | undefined {
-  if (up.protocol === 'mqtt-bridge' || !up.createIdentities) return undefined;
-  const policy = policyOf(up);
-  if (policy.keyName === undefined || policy.key === undefined) return undefined;
-  const ca = readCa(up.caFile);
+  const link = up.protocol === 'mqtt' ? createMqttUpstreamLink(common) : createAmqpUpstreamLink(common);
+  if (!up.createIdentities || policy.keyName === undefined || policy.key === undefined) return { link };
   return {
-    hostName: policy.hostName,
-    dialHost: dialHost ?? policy.hostName,
-    httpsPort: up.httpsPort,
-    policy: { keyName: policy.keyName, key: policy.key },
-    source: 'upstream.connectionString',
-    ...(ca !== undefined ? { ca } : {}),
+    link,
+    registryTarget: {
+      hostName: policy.hostName,
+      dialHost: policy.hostName,
+      httpsPort: up.httpsPort,
+      policy: { keyName: policy.keyName, key: policy.key },
+      source: 'upstream.connectionString',
+      ...(ca !== undefined ? { ca } : {}),
+    },
   };
 }
