@@ -12,7 +12,7 @@ import type { HubCoreApi } from '../../hub-core/core/api.js';
 import type { IdentityRef } from '../../hub-core/core/types.js';
 import type { Logger } from '../../hub-core/log.js';
 import type { Store } from '../../hub-core/store/store.js';
-import { enc, ServiceClient } from '../cli/service-client.js';
+import { enc, errorForResponse, ServiceClient } from '../cli/service-client.js';
 import type { HubTarget } from '../cli/hub-target.js';
 import type { UpstreamLink } from '../upstream/link.js';
 
@@ -31,6 +31,13 @@ export interface MirrorOptions {
 }
 
 const MAX_RETRY_MS = 60_000;
+
+/** The upstream refused identity creation (401/403): the policy lacks registry rights. */
+class RegistryDenied extends Error {
+  constructor(cause: Error) {
+    super(cause.message, { cause });
+  }
+}
 
 export class IdentityMirror {
   private readonly pending = new Map<string, { ref: IdentityRef; attempts: number }>();
@@ -103,10 +110,9 @@ export class IdentityMirror {
 
   private failed(item: { ref: IdentityRef; attempts: number }, err: unknown): void {
     this.stats.creationFailures += 1;
-    const message = (err as Error).message ?? String(err);
-    if (/\b(401|403)\b/.test(message)) {
+    if (err instanceof RegistryDenied) {
       if (!this.creationDisabled) {
-        this.options.logger.warn({ event: 'upstreamRegistryDenied', err }, 'the upstream policy may not create identities: mirroring without creating them');
+        this.options.logger.warn({ event: 'upstreamRegistryDenied', err: err.cause }, 'the upstream policy may not create identities: mirroring without creating them');
       }
       this.creationDisabled = true;
       this.options.link.addIdentity(item.ref);
@@ -144,13 +150,15 @@ export class IdentityMirror {
         : { type: 'sas' },
     };
     const path = ref.moduleId === undefined ? `/devices/${enc(ref.deviceId)}` : `/devices/${enc(ref.deviceId)}/modules/${enc(ref.moduleId)}`;
-    try {
-      await this.client!.request(path, { method: 'PUT', body, timeoutMs: 30_000 }, `create ${identityKey(ref)} upstream`);
-      this.stats.createdUpstream += 1;
-    } catch (err) {
-      // 409: it exists already (created by someone else, or before we remembered it).
-      if (!/\b409\b/.test((err as Error).message)) throw err;
-    }
+    const what = `create ${identityKey(ref)} upstream`;
+    const res = await this.client!.open(path, { method: 'PUT', body, timeoutMs: 30_000 }, what);
+    const chunks: Buffer[] = [];
+    for await (const chunk of res) chunks.push(chunk as Buffer);
+    const status = res.statusCode ?? 0;
+    // 409: it exists already (created by someone else, or before we remembered it).
+    if (status === 401 || status === 403) throw new RegistryDenied(errorForResponse(status, Buffer.concat(chunks).toString('utf8'), what));
+    if (status !== 409 && (status < 200 || status > 299)) throw errorForResponse(status, Buffer.concat(chunks).toString('utf8'), what);
+    if (status !== 409) this.stats.createdUpstream += 1;
     await store.put(identityKey(ref), new Uint8Array([1]));
   }
 }
