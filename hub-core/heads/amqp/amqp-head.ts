@@ -7,17 +7,16 @@
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createServer, type Server, type TLSSocket } from 'node:tls';
-import rhea, { type Container } from 'rhea';
 import type { FileNotification } from '../../core/api.js';
-import type { FeedbackRecord } from '../../core/types.js';
 import { closeListener } from '../close-listener.js';
 import { HubError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { HeadOptions, ProtocolHead } from '../head.js';
-import { AmqpConnection, type ConnectionContext } from './connection.js';
+import { lazyCode } from '../lazy-code.js';
+import type { AmqpConnection } from './connection.js';
+import type { AmqpEngine, EngineSettings } from './engine.js';
 import { AmqpEvents } from './log-events.js';
-import { encodeFeedback, encodeFileNotification, FEEDBACK_BATCH_MAX } from './message-codec.js';
-import { ServiceBoundQueue } from './service-bound.js';
+import { logServiceQueueDrops } from './service-bound.js';
 
 /** Options of {@link createAmqpHead}; every addition has a default. */
 export interface AmqpHeadOptions extends HeadOptions {
@@ -66,10 +65,14 @@ export function createAmqpHead(options: AmqpHeadOptions): AmqpHead {
 class AmqpHeadImpl implements AmqpHead {
   readonly name = 'amqp' as const;
   private readonly log: Logger;
-  private readonly ctx: ConnectionContext;
+  private readonly settings: EngineSettings;
   private readonly connections = new Set<AmqpConnection>();
   /** Raw sockets, including those still in the TLS handshake. */
   private readonly sockets = new Set<Socket>();
+  /** rhea and the connection code, loaded by the first connection (a hub nobody dials over AMQP never loads them). */
+  private readonly code = lazyCode(() => import('./engine.js'));
+  private engine: AmqpEngine | undefined;
+  private readonly stopDropLogs: Array<() => void>;
   private server: Server | undefined;
   private bound: { host: string; port: number } | undefined;
   private closing: Promise<void> | undefined;
@@ -78,39 +81,30 @@ class AmqpHeadImpl implements AmqpHead {
   constructor(private readonly options: AmqpHeadOptions) {
     this.log = options.logger;
     const { core } = options;
-    const container: Container = rhea.create_container({ id: core.hostName });
-    // Errors no connection handled (a bad peer's link or session error) end up here; without a
-    // handler rhea would throw them and end the process.
-    container.on('error', (err: Error) => AmqpEvents.protocolError(this.log, 0, err.message));
     const maxFrameBytes = options.maxFrameBytes ?? 65_536;
-    const hubName = core.hostName;
-    // The records live in the core's durable queues; these only lease them for receivers.
-    const feedback = new ServiceBoundQueue<FeedbackRecord>({
-      name: 'feedback', queue: core.serviceQueues.feedback, encode: (batch) => encodeFeedback(batch, hubName),
-      batchMax: FEEDBACK_BATCH_MAX, delayMs: options.feedbackBatchDelayMs ?? 200, log: this.log,
-    });
-    const fileNotifications = new ServiceBoundQueue<FileNotification>({
-      name: 'file-notifications', queue: core.serviceQueues.fileNotifications,
-      encode: (batch) => encodeFileNotification({ ...batch[0] }, hubName), batchMax: 1, delayMs: 0, log: this.log,
-    });
-    this.ctx = {
-      core, log: this.log, container, maxFrameBytes,
+    this.settings = {
+      core, log: this.log, maxFrameBytes,
       // Room for a few maximum-size messages in flight at once, then the connection is cut.
       maxIncompleteBytes: 4 * core.limits.maxMessageBytes + 16 * maxFrameBytes,
       idleTimeoutMs: options.idleTimeoutMs ?? 240_000,
       openTimeoutMs: options.openTimeoutMs ?? 10_000,
       authTimeoutMs: options.authTimeoutMs ?? 60_000,
       maxGrants: options.maxTokensPerConnection ?? 10_000,
-      feedback, fileNotifications,
+      feedbackBatchDelayMs: options.feedbackBatchDelayMs ?? 200,
       onClosed: (conn) => this.connections.delete(conn),
     };
+    // Drops are logged whether or not an AMQP client ever connected.
+    this.stopDropLogs = [
+      logServiceQueueDrops(core.serviceQueues.feedback, 'feedback', this.log),
+      logServiceQueueDrops(core.serviceQueues.fileNotifications, 'file-notifications', this.log),
+    ];
   }
 
   async start(): Promise<void> {
     if (this.server !== undefined) return;
     const { tls, host, port } = this.options;
     const server = createServer({
-      key: tls.key, cert: tls.cert, ca: tls.ca, minVersion: 'TLSv1.2', handshakeTimeout: this.ctx.openTimeoutMs,
+      key: tls.key, cert: tls.cert, ca: tls.ca, minVersion: 'TLSv1.2', handshakeTimeout: this.settings.openTimeoutMs,
     });
     server.on('connection', (socket: Socket) => {
       this.sockets.add(socket);
@@ -143,7 +137,14 @@ class AmqpHeadImpl implements AmqpHead {
       return;
     }
     this.accepted++;
-    this.connections.add(new AmqpConnection(socket, this.ctx));
+    this.code.withCode(socket, ({ AmqpEngine }) => {
+      if (this.closing !== undefined) {
+        socket.destroy();
+        return;
+      }
+      this.engine ??= new AmqpEngine(this.settings);
+      this.connections.add(this.engine.connect(socket));
+    }, (err) => this.log.error({ event: 'connection-code', code: 'FH_INTERNAL', err }, 'AMQP head cannot load its connection code'));
   }
 
   publishFileNotification(notification: FileNotification): Promise<void> {
@@ -162,8 +163,8 @@ class AmqpHeadImpl implements AmqpHead {
   }
 
   private async shutdown(): Promise<void> {
-    this.ctx.feedback.close();
-    this.ctx.fileNotifications.close();
+    for (const stop of this.stopDropLogs.splice(0)) stop();
+    this.engine?.close();
     await closeListener(this.server, () => {
       for (const conn of [...this.connections]) conn.end('the hub is shutting down');
     }, this.sockets);

@@ -7,7 +7,7 @@ import type { HubLimits } from '../../core/api.js';
 import { createTestHub } from '../../core/test-kit.js';
 import type { FeedbackRecord } from '../../core/types.js';
 import { bodyBytes, encodeFeedback, FEEDBACK_BATCH_MAX, type OutboundMessage } from './message-codec.js';
-import { ServiceBoundQueue } from './service-bound.js';
+import { logServiceQueueDrops, ServiceBoundQueue } from './service-bound.js';
 
 class FakeDelivery {
   settled: boolean;
@@ -70,8 +70,10 @@ async function until(check: () => boolean, what: string): Promise<void> {
 }
 
 const queues: ServiceBoundQueue<FeedbackRecord>[] = [];
+const stops: Array<() => void> = [];
 afterEach(() => {
   for (const q of queues.splice(0)) q.close();
+  for (const stop of stops.splice(0)) stop();
 });
 
 async function setup(limits: Partial<HubLimits> = {}) {
@@ -84,11 +86,12 @@ async function setup(limits: Partial<HubLimits> = {}) {
       done();
     },
   });
+  const log = pino({ level: 'debug' }, sink);
   const queue = new ServiceBoundQueue<FeedbackRecord>({
-    name: 'feedback', queue: core, encode: (batch) => encodeFeedback(batch, 'hub'), batchMax: FEEDBACK_BATCH_MAX, delayMs: 0,
-    log: pino({ level: 'debug' }, sink),
+    name: 'feedback', queue: core, encode: (batch) => encodeFeedback(batch, 'hub'), batchMax: FEEDBACK_BATCH_MAX, delayMs: 0, log,
   });
   queues.push(queue);
+  stops.push(logServiceQueueDrops(core, 'feedback', log));
   const attach = (credit: number): FakeSender => {
     const sender = new FakeSender();
     sender.credit = credit;

@@ -42,6 +42,15 @@ interface Receiver {
   unsettled: Map<Delivery, string>;
 }
 
+/**
+ * Logs each time the core drops records of a service-bound queue (full, expired), with the
+ * reason; returns the unsubscribe. Separate from the queue's consumer, which exists only once an
+ * AMQP client has connected.
+ */
+export function logServiceQueueDrops<T>(queue: ServiceQueueApi<T>, name: string, log: Logger): () => void {
+  return queue.onDropped((reason, count) => AmqpEvents.serviceBoundDropped(log, name, reason, count));
+}
+
 /** One head-wide consumer of a core service-bound queue, feeding every attached receiver link. */
 export class ServiceBoundQueue<T> {
   private readonly receivers = new Map<Sender, Receiver>();
@@ -51,11 +60,7 @@ export class ServiceBoundQueue<T> {
   private closed = false;
 
   constructor(private readonly options: ServiceBoundOptions<T>) {
-    const { queue, log, name } = options;
-    this.unsubscribe = [
-      queue.onAvailable(() => this.available()),
-      queue.onDropped((reason, count) => AmqpEvents.serviceBoundDropped(log, name, reason, count)),
-    ];
+    this.unsubscribe = [options.queue.onAvailable(() => this.available())];
   }
 
   /** A service receiver attached: it takes batches as its credit allows (from the first flow on). */

@@ -11,7 +11,8 @@ import { closeListener } from '../close-listener.js';
 import { HubError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { HeadOptions, ProtocolHead } from '../head.js';
-import { Connection, type ConnectionContext } from './connection.js';
+import { lazyCode } from '../lazy-code.js';
+import type { Connection, ConnectionContext } from './connection.js';
 import { MqttEvents } from './log-events.js';
 import { SessionStore } from './session-store.js';
 
@@ -60,6 +61,8 @@ class MqttHeadImpl implements MqttHead {
   private server: Server | undefined;
   private bound: { host: string; port: number } | undefined;
   private closing: Promise<void> | undefined;
+  /** The connection code (mqtt-packet, the packet handlers), loaded by the first client. */
+  private readonly code = lazyCode(() => import('./connection.js'));
 
   constructor(private readonly options: MqttHeadOptions) {
     // The caller namespaces the logger (the server passes `fieldhub:heads:mqtt`).
@@ -120,7 +123,10 @@ class MqttHeadImpl implements MqttHead {
       socket.destroy();
       return;
     }
-    this.connections.add(new Connection(socket, this.ctx));
+    this.code.withCode(socket, ({ Connection }) => {
+      if (this.closing === undefined) this.connections.add(new Connection(socket, this.ctx));
+      else socket.destroy();
+    }, (err) => this.log.error({ event: 'connection-code', code: 'FH_INTERNAL', err }, 'MQTT head cannot load its connection code'));
   }
 
   close(): Promise<void> {

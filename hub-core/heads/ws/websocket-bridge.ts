@@ -4,14 +4,16 @@
  * the HTTPS head's upgrade requests, completes the WebSocket handshake with `ws` and hands the
  * binary payload, as a Duplex, to the MQTT or AMQP head's `handle()`: from there it is an
  * ordinary connection of that head (CONNECT or CBS authentication, limits, keepalive). TLS is
- * the HTTPS head's, so there is no client certificate on these connections.
+ * the HTTPS head's, so there is no client certificate on these connections. `ws` is loaded by the
+ * first upgrade, not at start.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { createWebSocketStream, WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket, WebSocketServer } from 'ws';
 import { HubError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import { errorBody, HEAD_ERROR_HTTP, resolveError, type HttpErrorMapping } from '../https/error-map.js';
+import { lazyCode } from '../lazy-code.js';
 import { WsEvents } from './log-events.js';
 
 /** A head that serves its protocol on a byte stream it did not accept itself. */
@@ -75,8 +77,11 @@ export function createWebSocketBridge(options: WebSocketBridgeOptions): WebSocke
 class Bridge implements WebSocketBridge {
   private readonly log: Logger;
   private readonly heads = new Map<BridgedProtocol, StreamHead>();
-  /** One server per protocol: `maxPayload` is a server setting. */
-  private readonly servers: Record<BridgedProtocol, WebSocketServer>;
+  /** `ws`, loaded by the first upgrade that passes the checks. */
+  private readonly code = lazyCode(() => import('ws'));
+  /** One server per protocol (`maxPayload` is a server setting), made with the first upgrade. */
+  private servers: Record<BridgedProtocol, WebSocketServer> | undefined;
+  private readonly maxPayload: Record<BridgedProtocol, number>;
   private readonly sockets = new Set<WebSocket>();
   private closing: Promise<void> | undefined;
 
@@ -84,7 +89,11 @@ class Bridge implements WebSocketBridge {
     this.log = options.logger;
     if (options.mqtt !== undefined) this.heads.set('mqtt', options.mqtt);
     if (options.amqp !== undefined) this.heads.set('amqp', options.amqp);
-    const server = (maxPayload: number): WebSocketServer => new WebSocketServer({
+    this.maxPayload = { mqtt: options.mqttMaxPayloadBytes ?? 512 * 1024, amqp: options.amqpMaxPayloadBytes ?? 256 * 1024 };
+  }
+
+  private serversOf(lib: typeof import('ws')): Record<BridgedProtocol, WebSocketServer> {
+    const server = (maxPayload: number): WebSocketServer => new lib.WebSocketServer({
       noServer: true,
       maxPayload,
       // Compression would let a small frame inflate past maxPayload's intent; IoT Hub clients
@@ -94,10 +103,8 @@ class Bridge implements WebSocketBridge {
       clientTracking: false,
       handleProtocols: (offered) => this.pick([...offered])?.token ?? false,
     });
-    this.servers = {
-      mqtt: server(options.mqttMaxPayloadBytes ?? 512 * 1024),
-      amqp: server(options.amqpMaxPayloadBytes ?? 256 * 1024),
-    };
+    this.servers ??= { mqtt: server(this.maxPayload.mqtt), amqp: server(this.maxPayload.amqp) };
+    return this.servers;
   }
 
   serve(protocol: BridgedProtocol, head: StreamHead): void {
@@ -123,8 +130,13 @@ class Bridge implements WebSocketBridge {
       const message = 'Sec-WebSocket-Protocol must offer mqtt or AMQPWSB10';
       return this.refuse(socket, remote, resolveError(new HubError('FH_MSG_INVALID', message)), 'subprotocol');
     }
-    // ws validates the rest of the handshake (method, version, key) and answers 400 itself.
-    this.servers[chosen.protocol].handleUpgrade(req, socket, head, (ws) => this.attach(ws, chosen.protocol, req, remote));
+    this.code.withCode(socket, (lib) => {
+      if (this.closing !== undefined) {
+        return this.refuse(socket, remote, resolveError(new HubError('FH_HUB_CLOSED', 'the hub is shutting down')), 'closing');
+      }
+      // ws validates the rest of the handshake (method, version, key) and answers 400 itself.
+      this.serversOf(lib)[chosen.protocol].handleUpgrade(req, socket, head, (ws) => this.attach(lib, ws, chosen.protocol, req, remote));
+    }, (err) => this.log.error({ event: 'connection-code', code: 'FH_INTERNAL', err }, 'WebSocket bridge cannot load ws'));
   }
 
   /** The first offered subprotocol that a registered head serves, as the client spelled it. */
@@ -136,7 +148,7 @@ class Bridge implements WebSocketBridge {
     return undefined;
   }
 
-  private attach(ws: WebSocket, protocol: BridgedProtocol, req: IncomingMessage, remote: string): void {
+  private attach(lib: typeof import('ws'), ws: WebSocket, protocol: BridgedProtocol, req: IncomingMessage, remote: string): void {
     const head = this.heads.get(protocol);
     if (head === undefined || this.closing !== undefined) {
       ws.terminate();
@@ -152,7 +164,7 @@ class Bridge implements WebSocketBridge {
     });
     // Binary messages in, binary frames out (Buffers); the stream's buffering pauses the
     // socket when the head stops reading, and its write callbacks follow the socket's drain.
-    const stream = createWebSocketStream(ws);
+    const stream = lib.createWebSocketStream(ws);
     // The peer's close ends the readable side only (the stream is half-open by design); the
     // heads expect a socket-like 'close' once the peer is gone and every byte was read.
     stream.once('end', () => stream.destroy());
@@ -197,7 +209,7 @@ class Bridge implements WebSocketBridge {
     }, CLOSE_GRACE_MS);
     await Promise.all(gone);
     clearTimeout(grace);
-    for (const server of Object.values(this.servers)) server.close();
+    for (const server of Object.values(this.servers ?? {})) server.close();
   }
 }
 
