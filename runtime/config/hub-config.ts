@@ -5,14 +5,19 @@
  *
  * Relative paths in the file resolve against the file's folder (the file can move with its certs);
  * relative paths from flags and defaults resolve against the working directory.
+ *
+ * Start-up cost: the validators are precompiled at development time (generated/, written by
+ * validator-codegen.ts; change the schema → `npm run gen:validators`), so neither ajv's compiler
+ * nor yaml is loaded here; yaml is required only when a YAML file is actually read.
  */
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { parse as parseYaml } from 'yaml';
+import type { ErrorObject } from 'ajv';
 import { RuntimeError } from '../errors.js';
 import { DEFAULT_MODULES, DEFAULT_UPSTREAM_ROUTES } from './gateway-config-schema.js';
-import { hubConfigSchema, type HubConfig, type HubRole } from './hub-config-schema.js';
+import { validateGatewayRole, validateHubRole } from './generated/hub-config-validators.js';
+import type { HubConfig, HubRole } from './hub-config-schema.js';
 
 export { ROLE_DEFAULTS, LOG_LEVELS, hubConfigSchema } from './hub-config-schema.js';
 export type { GatewayConfig, HubConfig, HubRole } from './hub-config-schema.js';
@@ -38,17 +43,28 @@ export interface LoadHubConfigOptions {
 }
 
 const TLS_FILE_KEYS = ['caCertFile', 'caKeyFile', 'serverCertFile', 'serverKeyFile'] as const;
-const validators = new Map<HubRole, ValidateFunction>();
 
-function validatorFor(role: HubRole): ValidateFunction {
-  let v = validators.get(role);
-  if (!v) {
-    // useDefaults fills defaults in place; allErrors reports everything wrong in one run.
-    const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: true, allowUnionTypes: false });
-    v = ajv.compile(hubConfigSchema(role));
-    validators.set(role, v);
-  }
-  return v;
+/**
+ * A precompiled ajv validator (ajv options allErrors, useDefaults, strict): fills defaults in place,
+ * returns whether `data` is valid and, when not, leaves every problem in `errors`.
+ */
+interface ConfigValidator {
+  (data: unknown): boolean;
+  errors?: ErrorObject[] | null;
+}
+
+/** The generated file is untyped (`@ts-nocheck`); this is its contract. */
+const VALIDATORS: Readonly<Record<HubRole, ConfigValidator>> = {
+  hub: validateHubRole as ConfigValidator,
+  gateway: validateGatewayRole as ConfigValidator,
+};
+
+let yaml: typeof import('yaml') | undefined;
+
+/** yaml (73 files) is loaded on the first YAML file, not by every start. */
+function parseYaml(text: string): unknown {
+  yaml ??= createRequire(import.meta.url)('yaml') as typeof import('yaml');
+  return yaml.parse(text);
 }
 
 /** One line per ajv error: `/mqtt/port: must be <= 65535`, `/foo: unknown key`. */
@@ -171,7 +187,7 @@ export function loadHubConfig(options: LoadHubConfigOptions): HubConfig {
     if (up !== undefined && up.port === undefined) up.port = up.protocol === 'mqtt' ? 8883 : 5671;
   }
 
-  const validate = validatorFor(options.role);
+  const validate = VALIDATORS[options.role];
   const errors = validate(data) ? [] : formatSchemaErrors(validate.errors ?? []);
   const config = data as unknown as HubConfig & { mqtt: { port: number }; https: { port: number } };
   if (errors.length === 0 && config.mqtt.port !== 0 && config.mqtt.port === config.https.port) {
