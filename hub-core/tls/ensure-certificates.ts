@@ -11,6 +11,7 @@ import { HubError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { TlsMaterial } from '../heads/head.js';
 import type { PemPair } from './issue.js';
+import { issueInChild } from './issue-child.js';
 import { readPemFile, splitPemCertificates, tightenKeyMode, writeFileAtomic } from './pem.js';
 import { certificateThumbprints } from './thumbprint.js';
 
@@ -178,9 +179,8 @@ export async function ensureHubCertificates(options: EnsureCertificatesOptions):
       server = stored;
     } else {
       if (ca.keyPem === undefined) throw new HubError('FH_CERT_INVALID', `cannot issue a server certificate: no CA key (tls.caKeyFile)`);
-      const { issueServerCertificate } = await loadIssuer();
-      server = await issueServerCertificate({
-        ca: ca as PemPair, names, validityDays: options.serverValidityDays ?? 365, now,
+      server = await issueInChild({
+        fn: 'issueServerCertificate', options: { ca: ca as PemPair, names, validityDays: options.serverValidityDays ?? 365, now },
       });
       writeFileAtomic(serverKeyPath, server.keyPem, 0o600);
       writeFileAtomic(serverPath, server.certPem, 0o644);
@@ -237,22 +237,12 @@ async function ensureGeneratedCa(
     }
     log.warn({ event: 'caExpired', path: caPath }, `the CA ${caPath} has expired; creating a new one: clients must trust the new ${caPath}`);
   }
-  const { createCa } = await loadIssuer();
-  const ca = await createCa({
-    commonName: `fieldhub CA ${randomBytes(4).toString('hex')}`, validityDays: options.caValidityDays ?? 3650, now,
+  const ca = await issueInChild({
+    fn: 'createCa', options: { commonName: `fieldhub CA ${randomBytes(4).toString('hex')}`, validityDays: options.caValidityDays ?? 3650, now },
   });
   writeFileAtomic(caKeyPath, ca.keyPem, 0o600);
   writeFileAtomic(caPath, ca.certPem, 0o644);
   created.ca = true;
   log.info({ event: 'caCreated', path: caPath }, `created the hub CA ${caPath}`);
   return ca;
-}
-
-/**
- * The certificate issuer (and @peculiar/x509 behind it) loads only when a certificate must be
- * made: on a normal start the certificates exist, and keeping the library out saves ~10 MB of
- * resident memory on the board.
- */
-function loadIssuer(): Promise<typeof import('./issue.js')> {
-  return import('./issue.js');
 }
