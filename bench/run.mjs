@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench`: one JSON line per scenario per target on stdout, progress on stderr.
-//   --only mqtt-ingest|amqp-ingest|mqtt-connections|gateway|modbus   run one scenario
+//   --only idle|mqtt-ingest|amqp-ingest|mqtt-connections|gateway|modbus   run one scenario
+//   idle: resident memory of each target at rest after --idle-settle seconds (default 30), fieldhub
+//   with --idle-devices identities (default 100), beside plain node; see bench/lib/idle-bench.mjs.
 //   --duration S    measured seconds of mqtt-ingest, amqp-ingest and gateway (live) (default 10, after a warm-up)
 //   --targets fieldhub,mosquitto,aedes    which brokers (default all three; amqp-ingest: fieldhub only)
 //   --window N      in-flight messages per device (default 16)
@@ -26,6 +28,7 @@ import { runConnections, runIngest } from './lib/scenarios.mjs';
 import { round } from './lib/measure.mjs';
 import { GATEWAY_OPTIONS, runGatewayScenario } from './lib/gateway-bench.mjs';
 import { MODBUS_OPTIONS, runModbusScenario } from './lib/modbus-bench.mjs';
+import { IDLE_OPTIONS, runIdleScenario } from './lib/idle-bench.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -40,10 +43,11 @@ const { values: args } = parseArgs({
     steps: { type: 'string', default: '100,500,1000' },
     ...GATEWAY_OPTIONS,
     ...MODBUS_OPTIONS,
+    ...IDLE_OPTIONS,
   },
 });
 
-const SCENARIOS = ['mqtt-ingest', 'amqp-ingest', 'mqtt-connections', 'gateway', 'modbus'];
+const SCENARIOS = ['idle', 'mqtt-ingest', 'amqp-ingest', 'mqtt-connections', 'gateway', 'modbus'];
 if (args.only && !SCENARIOS.includes(args.only)) {
   process.stderr.write(`bench: unknown scenario ${args.only} (known: ${SCENARIOS.join(', ')})\n`);
   process.exit(2);
@@ -93,7 +97,7 @@ async function ingest() {
 }
 
 /** fieldhub's figures divided by another target's, or null when either did not run. */
-function ratioOf(a, b, keys = ['msgPerS', 'p50Ms', 'p99Ms', 'peakRssMB', 'idleRssMB', 'cpuMsPerKMsg']) {
+function ratioOf(a, b, keys = ['msgPerS', 'p50Ms', 'p99Ms', 'peakRssMB', 'rssAtReadyMB', 'cpuMsPerKMsg']) {
   if (!a || !b) return null;
   const ratio = {};
   for (const k of keys) {
@@ -152,6 +156,7 @@ async function connections() {
   }
 }
 
+if (!args.only || args.only === 'idle') failures += await runIdleScenario(args, targets, starters, emit, progress);
 if (!args.only || args.only === 'mqtt-ingest') await ingest();
 if (!args.only || args.only === 'amqp-ingest') await amqpIngest();
 if (!args.only || args.only === 'mqtt-connections') await connections();

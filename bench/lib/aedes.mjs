@@ -64,7 +64,7 @@ export async function startAedes() {
     name: 'aedes',
     pid: child.pid,
     target: { host: HOST, port, ca, clean: false, keepalive: 180 },
-    idleRssMB: statusMB(child.pid, 'VmRSS'),
+    rssAtReadyMB: statusMB(child.pid, 'VmRSS'),
     engine: `aedes ${version}`,
     // aedes's QoS 1 handler writes the PUBACK, then publishes; the default persistence is memory.
     durableBeforeAck: false,

@@ -68,8 +68,13 @@ function request(port, method, path, body, authorization, ca) {
   });
 }
 
-export async function startFieldhub() {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-fieldhub-'));
+/**
+ * Starts a hub on a new temporary folder, or on `options.dir` from an earlier start
+ * (`keepDir: true` on that one): the restart of a hub that already has its certificates and
+ * identities. The folder is removed on stop() unless `keepDir`.
+ */
+export async function startFieldhub(options = {}) {
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'bench-fieldhub-'));
   const dataDir = join(dir, 'data');
   writeFileSync(join(dir, 'hub.json'), JSON.stringify({ durability: 'process', log: { level: 'warn' } }));
   const err = openSync(join(dir, 'stderr.log'), 'a');
@@ -85,10 +90,10 @@ export async function startFieldhub() {
   } catch (e) {
     try { process.kill(child.pid, 'SIGKILL'); } catch { /* gone */ }
     const tail = readFileSync(join(dir, 'stderr.log'), 'utf8').slice(-2000);
-    rmSync(dir, { recursive: true, force: true });
+    if (!options.keepDir) rmSync(dir, { recursive: true, force: true });
     throw new Error(`${e.message}\nstderr: ${tail}`);
   }
-  const idleRssMB = statusMB(child.pid, 'VmRSS');
+  const rssAtReadyMB = statusMB(child.pid, 'VmRSS');
   const info = JSON.parse(readFileSync(join(dataDir, 'hub.json'), 'utf8'));
   const ca = readFileSync(info.caFile, 'utf8');
   const owner = Object.fromEntries(info.ownerConnectionString.split(';').map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]));
@@ -99,6 +104,7 @@ export async function startFieldhub() {
   return {
     name: 'fieldhub',
     pid: child.pid,
+    dir,
     target: { host: HOST, port: ports.mqtt, ca, clean: false, keepalive: 180 },
     /**
      * The AMQP head (TLS, no SASL, CBS put-token), for amqp-loadgen-child.mjs; undefined when the
@@ -106,7 +112,7 @@ export async function startFieldhub() {
      * and TLS must not send an IP address as SNI.
      */
     amqpTarget: ports.amqp === undefined ? undefined : { host: HOST, port: ports.amqp, ca, servername: 'localhost', hostName: info.hostName },
-    idleRssMB,
+    rssAtReadyMB,
     engine: `fieldhub ${JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version}`,
     // The telemetry is written to the hub's LevelDB store before the PUBACK (checked below by
     // storedCount); durability `process`: it survives a crash of the hub, not of the machine.
@@ -150,7 +156,7 @@ export async function startFieldhub() {
     async stop() {
       try { process.kill(child.pid, 'SIGTERM'); } catch { /* already gone */ }
       await waitExit(child, 10_000);
-      rmSync(dir, { recursive: true, force: true });
+      if (!options.keepDir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

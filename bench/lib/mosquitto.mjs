@@ -55,7 +55,7 @@ export async function startMosquitto() {
     name: 'mosquitto',
     pid: child.pid,
     target: { host: '127.0.0.1', port, ca, clean: false, keepalive: 180 },
-    idleRssMB: statusMB(child.pid, 'VmRSS'),
+    rssAtReadyMB: statusMB(child.pid, 'VmRSS'),
     engine: mosquittoVersion(bin),
     // mosquitto sends the PUBACK at once and writes its store only every autosave_interval.
     durableBeforeAck: false,

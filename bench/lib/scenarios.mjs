@@ -78,7 +78,7 @@ export async function runIngest(start, opts) {
       p50Ms: round(percentile(stats.hist, 50), 3),
       p99Ms: round(percentile(stats.hist, 99), 3),
       peakRssMB: statusMB(broker.pid, 'VmHWM'),
-      idleRssMB: broker.idleRssMB,
+      rssAtReadyMB: broker.rssAtReadyMB,
       cpuMsPerKMsg: round((brokerCpu1 - brokerCpu0) / kMsg, 1),
       generatorCpuMsPerKMsg: round((stats.cpuEnd - genCpu0) / kMsg, 1),
       // CPU used by everything else on the machine during the window (other users' jobs): when
@@ -117,7 +117,7 @@ export async function* runConnections(start, opts) {
         engine: broker.engine,
         connections: connected,
         rssMB,
-        idleRssMB: broker.idleRssMB,
+        rssAtReadyMB: broker.rssAtReadyMB,
         baseRssMB,
         perConnectionKB: Math.round(((rssMB - baseRssMB) * 1024) / connected),
         peakRssMB: statusMB(broker.pid, 'VmHWM'),
