@@ -37,6 +37,12 @@ export interface HubLimits {
   telemetryPerSecond: number;
   /** How long telemetry is kept, ms. Default 86400000 (1 day). */
   telemetryRetentionMs: number;
+  /**
+   * How long telemetry a reader still holds ({@link TelemetryService.holdRetention}: a route
+   * whose sink is away) is kept past the retention, ms. Default 604800000 (7 days); after that the
+   * oldest go anyway, and the reader counts them as gaps: the store stays bounded.
+   */
+  telemetryMaxHoldMs: number;
   /** How long a feedback record or file notification waits for a service receiver, ms. Default 3600000 (1 h). */
   serviceQueueTtlMs: number;
   /** Records each service-bound queue holds; beyond, the oldest are dropped. Default 10000. */
@@ -234,6 +240,12 @@ export interface TelemetryService {
    * gateway's upstream outbox is full and its policy is reject); the sender gets that error.
    */
   setAdmission(check: ((ref: IdentityRef, message: Message) => void) | undefined): void;
+  /**
+   * Keeps messages a reader has not processed yet past the retention: the sweep deletes no
+   * message with seq >= `floor()` (the lowest over every holder) until it is older than
+   * `limits.telemetryMaxHoldMs`. Route pipelines hold their checkpoint + 1. Returns the release.
+   */
+  holdRetention(floor: () => number): () => void;
 }
 
 export interface QueryResult {

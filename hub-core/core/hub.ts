@@ -39,6 +39,7 @@ export const DEFAULT_LIMITS: Readonly<HubLimits> = Object.freeze({
   maxMethodPayloadBytes: 131_072,
   telemetryPerSecond: 0,
   telemetryRetentionMs: 86_400_000,
+  telemetryMaxHoldMs: 604_800_000,
   serviceQueueTtlMs: 3_600_000,
   serviceQueueMaxRecords: 10_000,
   serviceQueueMaxDeliveryCount: 10,
@@ -267,7 +268,7 @@ export function resolveLimits(partial: Partial<HubLimits> = {}): HubLimits {
   }
   if (limits.c2dDefaultTtlMs > MAX_C2D_TTL_MS) throw new RangeError('HubCore: c2dDefaultTtlMs is at most 48 h');
   for (const key of ['maxMessageBytes', 'maxC2dBytes', 'maxC2dQueueDepth', 'c2dMaxDeliveryCount', 'c2dLockMs', 'telemetryRetentionMs',
-    'serviceQueueTtlMs', 'serviceQueueMaxRecords', 'serviceQueueMaxDeliveryCount'] as const) {
+    'telemetryMaxHoldMs', 'serviceQueueTtlMs', 'serviceQueueMaxRecords', 'serviceQueueMaxDeliveryCount'] as const) {
     if (limits[key] <= 0) throw new RangeError(`HubCore: limit ${key} must be > 0`);
   }
   return limits;

@@ -168,6 +168,52 @@ describe('telemetry: read and retention', () => {
   });
 });
 
+describe('telemetry: retention holds', () => {
+  it('keeps what a holder has not processed past the retention, up to telemetryMaxHoldMs; the release lets retention take it', async () => {
+    const { hub, clock } = await createTestHub({ limits: { telemetryRetentionMs: 1000, telemetryMaxHoldMs: 10_000 } });
+    await hub.registry.createDevice({ deviceId: 'dev1' });
+    for (const text of ['a', 'b', 'c']) await hub.telemetry.append({ deviceId: 'dev1' }, textMessage(text));
+    let floor = 2; // a reader that has processed seq 1
+    const release = hub.telemetry.holdRetention(() => floor);
+    const stored = async (): Promise<number[]> => (await collect(hub.telemetry.read())).map((m) => m.seq);
+    await clock.advance(5000);
+    await hub.idle();
+    await hub.telemetry.sweep();
+    expect(await stored()).toEqual([2, 3]);
+    floor = 3;
+    await hub.telemetry.sweep();
+    expect(await stored()).toEqual([3]);
+    // Past the hold limit the oldest go anyway: the store stays bounded.
+    await clock.advance(6000);
+    await hub.idle();
+    await hub.telemetry.sweep();
+    expect(await stored()).toEqual([]);
+    await hub.telemetry.append({ deviceId: 'dev1' }, textMessage('d'));
+    release();
+    await clock.advance(2000);
+    await hub.idle();
+    await hub.telemetry.sweep();
+    expect(await stored()).toEqual([]);
+    await hub.close();
+  });
+
+  it('keeps everything with seq >= the lowest floor over all holders', async () => {
+    const { hub, clock } = await createTestHub({ limits: { telemetryRetentionMs: 1000 } });
+    await hub.registry.createDevice({ deviceId: 'dev1' });
+    for (const text of ['a', 'b', 'c', 'd']) await hub.telemetry.append({ deviceId: 'dev1' }, textMessage(text));
+    hub.telemetry.holdRetention(() => 4);
+    const release = hub.telemetry.holdRetention(() => 2);
+    await clock.advance(5000);
+    await hub.idle();
+    await hub.telemetry.sweep();
+    expect((await collect(hub.telemetry.read())).map((m) => m.seq)).toEqual([2, 3, 4]);
+    release();
+    await hub.telemetry.sweep();
+    expect((await collect(hub.telemetry.read())).map((m) => m.seq)).toEqual([4]);
+    await hub.close();
+  });
+});
+
 describe('telemetry codec', () => {
   it('round-trips a message with binary body and properties', () => {
     const body = new Uint8Array([0, 255, 1, 2]);

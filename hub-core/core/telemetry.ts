@@ -45,6 +45,8 @@ export class Telemetry implements TelemetryService {
   private stopped = false;
   private admission: ((ref: IdentityRef, message: Message) => void) | undefined;
   private sweeping = false;
+  /** Readers' floors (holdRetention): the sweep keeps seq >= the lowest, up to telemetryMaxHoldMs. */
+  private readonly holds = new Set<() => number>();
   private readonly segments: SegmentWriter;
   private readonly encoder = new TelemetryEncoder();
 
@@ -155,6 +157,19 @@ export class Telemetry implements TelemetryService {
     return this.seq;
   }
 
+  holdRetention(floor: () => number): () => void {
+    const hold = (): number => floor();
+    this.holds.add(hold);
+    return () => this.holds.delete(hold);
+  }
+
+  /** The lowest seq some reader still holds (Infinity: none). */
+  private heldFrom(): number {
+    let min = Infinity;
+    for (const hold of this.holds) min = Math.min(min, hold());
+    return min;
+  }
+
   /** Starts the periodic retention sweep (clock timer). */
   startRetention(): void {
     if (this.stopped || this.sweepTimer !== undefined) return;
@@ -176,15 +191,19 @@ export class Telemetry implements TelemetryService {
   }
 
   /**
-   * Deletes segments whose newest message was enqueued more than telemetryRetentionMs ago; returns
-   * how many messages. Keys are in seq order, which is enqueue order, so it stops at the first
-   * segment still (partly) kept.
+   * Deletes segments whose newest message was enqueued more than telemetryRetentionMs ago and
+   * that no reader holds (or that are past telemetryMaxHoldMs as well); returns how many
+   * messages. Keys are in seq order, which is enqueue order, so it stops at the first segment
+   * still (partly) kept.
    */
   async sweep(): Promise<number> {
     if (this.sweeping) return 0;
     this.sweeping = true;
     try {
-      const cutoff = this.deps.clock.now() - this.deps.limits.telemetryRetentionMs;
+      const now = this.deps.clock.now();
+      const cutoff = now - this.deps.limits.telemetryRetentionMs;
+      const holdCutoff = now - Math.max(this.deps.limits.telemetryMaxHoldMs, this.deps.limits.telemetryRetentionMs);
+      const held = this.heldFrom();
       let deleted = 0;
       for (;;) {
         let lastExpired: string | undefined;
@@ -194,7 +213,13 @@ export class Telemetry implements TelemetryService {
         for await (const [key, value] of this.deps.telemetry.iterate({ limit: SWEEP_CHUNK })) {
           const records = decodeSegment(value);
           const newest = records[records.length - 1];
-          if (newest !== undefined && enqueuedMsOf(newest) >= cutoff) break;
+          if (newest !== undefined) {
+            const newestMs = enqueuedMsOf(newest);
+            if (newestMs >= cutoff) break;
+            // A segment with a message some reader has not processed stays, up to the hold limit.
+            const lastSeq = parseSeqKey(key) + records.length - 1;
+            if (lastSeq >= held && newestMs >= holdCutoff) break;
+          }
           lastExpired = key;
           expired += records.length;
           if (++segments === SWEEP_CHUNK) more = true;

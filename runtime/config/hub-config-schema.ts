@@ -47,6 +47,7 @@ export interface HubConfig {
     readonly maxMethodPayloadBytes: number;
     readonly telemetryPerSecond: number;
     readonly telemetryRetentionMs: number;
+    readonly telemetryMaxHoldMs: number;
     readonly serviceQueueTtlMs: number;
     readonly serviceQueueMaxRecords: number;
     readonly serviceQueueMaxDeliveryCount: number;
@@ -111,6 +112,7 @@ export function hubConfigSchema(role: HubRole): object {
         maxMethodPayloadBytes: int(131_072, 1),
         telemetryPerSecond: int(0, 0),
         telemetryRetentionMs: int(86_400_000, 0),
+        telemetryMaxHoldMs: int(604_800_000, 1),
         serviceQueueTtlMs: int(3_600_000, 1000, 172_800_000),
         serviceQueueMaxRecords: int(10_000, 1),
         serviceQueueMaxDeliveryCount: int(10, 1, 100),

@@ -38,7 +38,7 @@ describe('loadHubConfig', () => {
     expect(c.limits).toEqual({
       maxMessageBytes: 262144, maxC2dBytes: 65536, maxC2dQueueDepth: 50, c2dDefaultTtlMs: 3600000,
       c2dMaxDeliveryCount: 10, c2dLockMs: 60000, maxMethodPayloadBytes: 131072, telemetryPerSecond: 0,
-      telemetryRetentionMs: 86400000, serviceQueueTtlMs: 3600000, serviceQueueMaxRecords: 10000, serviceQueueMaxDeliveryCount: 10,
+      telemetryRetentionMs: 86400000, telemetryMaxHoldMs: 604800000, serviceQueueTtlMs: 3600000, serviceQueueMaxRecords: 10000, serviceQueueMaxDeliveryCount: 10,
     });
   });
 

@@ -92,6 +92,12 @@ async function withDevices(hub: HubCore): Promise<void> {
 const send = (hub: HubCore, n: number, props: Record<string, string> = {}): Promise<StoredTelemetry[]> =>
   Promise.all(Array.from({ length: n }, (_, i) => hub.telemetry.append({ deviceId: 'leaf' }, textMessage(`m${i}`, props))));
 
+async function storedSeqs(hub: HubCore): Promise<number[]> {
+  const seqs: number[] = [];
+  for await (const m of hub.telemetry.read()) seqs.push(m.seq);
+  return seqs;
+}
+
 async function storedCheckpoint(store: Store): Promise<number | undefined> {
   const v = await store.sublevel('routes').get('checkpoint');
   return v === undefined ? undefined : decodeJson<number>(v);
@@ -261,6 +267,38 @@ describe('RoutePipeline over a MemoryStore hub', () => {
     await other.hub.close();
   });
 
+  it('keeps what a stuck sink has not taken past the retention and routes all of it when the sink returns (no gaps); closing releases the hold', async () => {
+    const clock = new FakeClock();
+    const { hub, store } = await createTestHub({ clock, limits: { telemetryRetentionMs: 1000, telemetryMaxHoldMs: 60_000 } });
+    await withDevices(hub);
+    const up = new RecordingTarget();
+    const stuck = gate();
+    up.gate = stuck.promise;
+    const p = pipelineFor(hub, store, { $upstream: up, 'Sink("file")': new RecordingTarget(), 'Sink("hot")': new RecordingTarget() }, { clock, batchSize: 2 });
+    await p.start();
+    await send(hub, 5);
+    await until(() => up.calls === 1, 'the first batch at the stuck sink');
+    await clock.advance(5000); // every message is now 5 s old, five times the retention (the hub sweeps every second)
+    await hub.idle();
+    await hub.telemetry.sweep();
+    expect(await storedSeqs(hub)).toEqual([1, 2, 3, 4, 5]);
+    stuck.open();
+    await until(() => p.status().checkpoint === 5, 'every message routed');
+    expect(up.accepted).toEqual([1, 2, 3, 4, 5]);
+    expect(p.status()).toMatchObject({ gaps: 0, routed: 5 });
+    // Routed: no longer held, so retention takes them.
+    await hub.telemetry.sweep();
+    expect(await storedSeqs(hub)).toEqual([]);
+    await send(hub, 2);
+    await until(() => p.status().checkpoint === 7, 'the next two');
+    await p.close();
+    await send(hub, 1); // seq 8, which the closed pipeline never saw: nothing holds it
+    await clock.advance(5000);
+    await hub.telemetry.sweep();
+    expect(await storedSeqs(hub)).toEqual([]);
+    await hub.close();
+  });
+
   it('retries a failing log read, then counts what retention removed as gaps', async () => {
     const clock = new FakeClock();
     const { hub, store } = await createTestHub({ clock, limits: { telemetryRetentionMs: 1000 } });
@@ -274,6 +312,7 @@ describe('RoutePipeline over a MemoryStore hub', () => {
     const telemetry = {
       lastSeq: () => hub.telemetry.lastSeq(),
       onAppend: (l: (m: StoredTelemetry) => void) => hub.telemetry.onAppend(l),
+      holdRetention: (floor: () => number) => hub.telemetry.holdRetention(floor),
       read: (o?: { afterSeq?: number; limit?: number }) => {
         if (failReads-- > 0) throw Object.assign(new Error('io error (test)'), { code: 'FH_STORE_IO' });
         return hub.telemetry.read(o);

@@ -31,7 +31,7 @@ export interface RouteTarget {
 /** Options of {@link createRoutePipeline}. */
 export interface RoutePipelineOptions {
   /** The hub core's telemetry log (`core.telemetry`). */
-  telemetry: Pick<TelemetryService, 'read' | 'onAppend' | 'lastSeq'>;
+  telemetry: Pick<TelemetryService, 'read' | 'onAppend' | 'lastSeq' | 'holdRetention'>;
   router: Router;
   /** A store namespace for the pipeline alone (e.g. `root.sublevel('routes')`): it holds the checkpoint. Must stay open until close() resolved. */
   store: Store;
@@ -76,7 +76,11 @@ export interface RoutePipelineStatus {
   /** Messages routed since start, and how many of them matched no route. */
   routed: number;
   unrouted: number;
-  /** Sequence numbers never seen between checkpoints: messages swept by retention before they were routed, or writes that failed. */
+  /**
+   * Sequence numbers never seen between checkpoints: messages retention removed before they were
+   * routed (older than limits.telemetryMaxHoldMs, or from before this pipeline existed), or writes
+   * that failed.
+   */
   gaps: number;
   targets: RouteTargetStatus[];
   /** The last failure to read the log or write the checkpoint, kept until the next success. */
@@ -116,6 +120,7 @@ export class RoutePipeline {
   #wake: (() => void) | undefined;
   #cancelSleep: (() => void) | undefined;
   #unsubscribe: (() => void) | undefined;
+  #releaseHold: (() => void) | undefined;
 
   constructor(options: RoutePipelineOptions) {
     const batchSize = options.batchSize ?? 512;
@@ -163,6 +168,9 @@ export class RoutePipeline {
       await this.#o.store.put(CHECKPOINT_KEY, encodeJson(this.#checkpoint), { sync: this.#o.syncCheckpoint });
     }
     if (this.#closing) return;
+    // What this sink has not taken yet outlives the retention (up to telemetryMaxHoldMs): a sink
+    // that is away for a while loses nothing.
+    this.#releaseHold = this.#o.telemetry.holdRetention(() => this.#checkpoint + 1);
     this.#unsubscribe = this.#o.telemetry.onAppend(() => {
       this.#appended = true;
       const wake = this.#wake;
@@ -183,6 +191,8 @@ export class RoutePipeline {
     this.#closing = true;
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
+    this.#releaseHold?.();
+    this.#releaseHold = undefined;
     this.#wake?.();
     this.#cancelSleep?.();
     await this.#starting?.catch(() => undefined);

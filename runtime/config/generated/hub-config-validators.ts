@@ -23,7 +23,7 @@ const ajvRuntime_ucs2length = function ucs2length(str) {
     return length;
 };
 export const validateHubRole = validate10;
-const schema11 = {"$id":"fieldhub-hub-config-hub","type":"object","additionalProperties":false,"properties":{"schemaVersion":{"const":1,"default":1},"hostName":{"type":"string","minLength":1,"maxLength":253,"default":"localhost","pattern":"^(?:[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?)*\\.?|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)$"},"dataDir":{"type":"string","minLength":1,"default":"./hub-data"},"bindAddress":{"type":"string","minLength":1,"default":"0.0.0.0"},"mqtt":{"type":"object","additionalProperties":false,"default":{},"properties":{"port":{"type":"integer","minimum":0,"maximum":65535,"default":8883}}},"https":{"type":"object","additionalProperties":false,"default":{},"properties":{"port":{"type":"integer","minimum":0,"maximum":65535,"default":443}}},"amqp":{"type":"object","additionalProperties":false,"default":{},"properties":{"port":{"type":"integer","minimum":0,"maximum":65535,"default":5671}}},"durability":{"enum":["process","power"],"default":"process"},"limits":{"type":"object","additionalProperties":false,"default":{},"properties":{"maxMessageBytes":{"type":"integer","minimum":1,"default":262144},"maxC2dBytes":{"type":"integer","minimum":1,"default":65536},"maxC2dQueueDepth":{"type":"integer","minimum":1,"default":50},"c2dDefaultTtlMs":{"type":"integer","minimum":1000,"maximum":172800000,"default":3600000},"c2dMaxDeliveryCount":{"type":"integer","minimum":1,"maximum":100,"default":10},"c2dLockMs":{"type":"integer","minimum":1000,"default":60000},"maxMethodPayloadBytes":{"type":"integer","minimum":1,"default":131072},"telemetryPerSecond":{"type":"integer","minimum":0,"default":0},"telemetryRetentionMs":{"type":"integer","minimum":0,"default":86400000},"serviceQueueTtlMs":{"type":"integer","minimum":1000,"maximum":172800000,"default":3600000},"serviceQueueMaxRecords":{"type":"integer","minimum":1,"default":10000},"serviceQueueMaxDeliveryCount":{"type":"integer","minimum":1,"maximum":100,"default":10}}},"fileUpload":{"type":"object","additionalProperties":false,"default":{},"properties":{"dir":{"type":"string","minLength":1},"maxFileBytes":{"type":"integer","minimum":1,"default":268435456},"quotaBytes":{"type":"integer","minimum":1,"default":1073741824},"sasTtlS":{"type":"integer","minimum":60,"maximum":86400,"default":3600},"notifications":{"type":"boolean","default":true}}},"tls":{"type":"object","additionalProperties":false,"default":{},"properties":{"caCertFile":{"type":"string","minLength":1},"caKeyFile":{"type":"string","minLength":1},"serverCertFile":{"type":"string","minLength":1},"serverKeyFile":{"type":"string","minLength":1},"extraNames":{"type":"array","items":{"type":"string","minLength":1},"default":[]}},"dependencies":{"serverCertFile":["serverKeyFile"],"serverKeyFile":["serverCertFile"],"caKeyFile":["caCertFile"]}},"log":{"type":"object","additionalProperties":false,"default":{},"properties":{"level":{"enum":["fatal","error","warn","info","debug","trace","silent"],"default":"info"}}}}};
+const schema11 = {"$id":"fieldhub-hub-config-hub","type":"object","additionalProperties":false,"properties":{"schemaVersion":{"const":1,"default":1},"hostName":{"type":"string","minLength":1,"maxLength":253,"default":"localhost","pattern":"^(?:[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?)*\\.?|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)$"},"dataDir":{"type":"string","minLength":1,"default":"./hub-data"},"bindAddress":{"type":"string","minLength":1,"default":"0.0.0.0"},"mqtt":{"type":"object","additionalProperties":false,"default":{},"properties":{"port":{"type":"integer","minimum":0,"maximum":65535,"default":8883}}},"https":{"type":"object","additionalProperties":false,"default":{},"properties":{"port":{"type":"integer","minimum":0,"maximum":65535,"default":443}}},"amqp":{"type":"object","additionalProperties":false,"default":{},"properties":{"port":{"type":"integer","minimum":0,"maximum":65535,"default":5671}}},"durability":{"enum":["process","power"],"default":"process"},"limits":{"type":"object","additionalProperties":false,"default":{},"properties":{"maxMessageBytes":{"type":"integer","minimum":1,"default":262144},"maxC2dBytes":{"type":"integer","minimum":1,"default":65536},"maxC2dQueueDepth":{"type":"integer","minimum":1,"default":50},"c2dDefaultTtlMs":{"type":"integer","minimum":1000,"maximum":172800000,"default":3600000},"c2dMaxDeliveryCount":{"type":"integer","minimum":1,"maximum":100,"default":10},"c2dLockMs":{"type":"integer","minimum":1000,"default":60000},"maxMethodPayloadBytes":{"type":"integer","minimum":1,"default":131072},"telemetryPerSecond":{"type":"integer","minimum":0,"default":0},"telemetryRetentionMs":{"type":"integer","minimum":0,"default":86400000},"telemetryMaxHoldMs":{"type":"integer","minimum":1,"default":604800000},"serviceQueueTtlMs":{"type":"integer","minimum":1000,"maximum":172800000,"default":3600000},"serviceQueueMaxRecords":{"type":"integer","minimum":1,"default":10000},"serviceQueueMaxDeliveryCount":{"type":"integer","minimum":1,"maximum":100,"default":10}}},"fileUpload":{"type":"object","additionalProperties":false,"default":{},"properties":{"dir":{"type":"string","minLength":1},"maxFileBytes":{"type":"integer","minimum":1,"default":268435456},"quotaBytes":{"type":"integer","minimum":1,"default":1073741824},"sasTtlS":{"type":"integer","minimum":60,"maximum":86400,"default":3600},"notifications":{"type":"boolean","default":true}}},"tls":{"type":"object","additionalProperties":false,"default":{},"properties":{"caCertFile":{"type":"string","minLength":1},"caKeyFile":{"type":"string","minLength":1},"serverCertFile":{"type":"string","minLength":1},"serverKeyFile":{"type":"string","minLength":1},"extraNames":{"type":"array","items":{"type":"string","minLength":1},"default":[]}},"dependencies":{"serverCertFile":["serverKeyFile"],"serverKeyFile":["serverCertFile"],"caKeyFile":["caCertFile"]}},"log":{"type":"object","additionalProperties":false,"default":{},"properties":{"level":{"enum":["fatal","error","warn","info","debug","trace","silent"],"default":"info"}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = ajvRuntime_ucs2length;
 const pattern0 = new RegExp("^(?:[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?)*\\.?|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)$", "u");
@@ -403,6 +403,9 @@ data11.telemetryPerSecond = 0;
 if(data11.telemetryRetentionMs === undefined){
 data11.telemetryRetentionMs = 86400000;
 }
+if(data11.telemetryMaxHoldMs === undefined){
+data11.telemetryMaxHoldMs = 604800000;
+}
 if(data11.serviceQueueTtlMs === undefined){
 data11.serviceQueueTtlMs = 3600000;
 }
@@ -651,9 +654,9 @@ vErrors.push(err46);
 errors++;
 }
 }
-let data21 = data11.serviceQueueTtlMs;
+let data21 = data11.telemetryMaxHoldMs;
 if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
-const err47 = {instancePath:instancePath+"/limits/serviceQueueTtlMs",schemaPath:"#/properties/limits/properties/serviceQueueTtlMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err47 = {instancePath:instancePath+"/limits/telemetryMaxHoldMs",schemaPath:"#/properties/limits/properties/telemetryMaxHoldMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -663,8 +666,8 @@ vErrors.push(err47);
 errors++;
 }
 if((typeof data21 == "number") && (isFinite(data21))){
-if(data21 > 172800000 || isNaN(data21)){
-const err48 = {instancePath:instancePath+"/limits/serviceQueueTtlMs",schemaPath:"#/properties/limits/properties/serviceQueueTtlMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 172800000},message:"must be <= 172800000"};
+if(data21 < 1 || isNaN(data21)){
+const err48 = {instancePath:instancePath+"/limits/telemetryMaxHoldMs",schemaPath:"#/properties/limits/properties/telemetryMaxHoldMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -673,8 +676,10 @@ vErrors.push(err48);
 }
 errors++;
 }
-if(data21 < 1000 || isNaN(data21)){
-const err49 = {instancePath:instancePath+"/limits/serviceQueueTtlMs",schemaPath:"#/properties/limits/properties/serviceQueueTtlMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000"};
+}
+let data22 = data11.serviceQueueTtlMs;
+if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
+const err49 = {instancePath:instancePath+"/limits/serviceQueueTtlMs",schemaPath:"#/properties/limits/properties/serviceQueueTtlMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -683,10 +688,9 @@ vErrors.push(err49);
 }
 errors++;
 }
-}
-let data22 = data11.serviceQueueMaxRecords;
-if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
-const err50 = {instancePath:instancePath+"/limits/serviceQueueMaxRecords",schemaPath:"#/properties/limits/properties/serviceQueueMaxRecords/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data22 == "number") && (isFinite(data22))){
+if(data22 > 172800000 || isNaN(data22)){
+const err50 = {instancePath:instancePath+"/limits/serviceQueueTtlMs",schemaPath:"#/properties/limits/properties/serviceQueueTtlMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 172800000},message:"must be <= 172800000"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -695,9 +699,8 @@ vErrors.push(err50);
 }
 errors++;
 }
-if((typeof data22 == "number") && (isFinite(data22))){
-if(data22 < 1 || isNaN(data22)){
-const err51 = {instancePath:instancePath+"/limits/serviceQueueMaxRecords",schemaPath:"#/properties/limits/properties/serviceQueueMaxRecords/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data22 < 1000 || isNaN(data22)){
+const err51 = {instancePath:instancePath+"/limits/serviceQueueTtlMs",schemaPath:"#/properties/limits/properties/serviceQueueTtlMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000"};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -707,9 +710,9 @@ vErrors.push(err51);
 errors++;
 }
 }
-let data23 = data11.serviceQueueMaxDeliveryCount;
+let data23 = data11.serviceQueueMaxRecords;
 if(!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23)))){
-const err52 = {instancePath:instancePath+"/limits/serviceQueueMaxDeliveryCount",schemaPath:"#/properties/limits/properties/serviceQueueMaxDeliveryCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err52 = {instancePath:instancePath+"/limits/serviceQueueMaxRecords",schemaPath:"#/properties/limits/properties/serviceQueueMaxRecords/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -719,8 +722,8 @@ vErrors.push(err52);
 errors++;
 }
 if((typeof data23 == "number") && (isFinite(data23))){
-if(data23 > 100 || isNaN(data23)){
-const err53 = {instancePath:instancePath+"/limits/serviceQueueMaxDeliveryCount",schemaPath:"#/properties/limits/properties/serviceQueueMaxDeliveryCount/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+if(data23 < 1 || isNaN(data23)){
+const err53 = {instancePath:instancePath+"/limits/serviceQueueMaxRecords",schemaPath:"#/properties/limits/properties/serviceQueueMaxRecords/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -729,8 +732,10 @@ vErrors.push(err53);
 }
 errors++;
 }
-if(data23 < 1 || isNaN(data23)){
-const err54 = {instancePath:instancePath+"/limits/serviceQueueMaxDeliveryCount",schemaPath:"#/properties/limits/properties/serviceQueueMaxDeliveryCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+let data24 = data11.serviceQueueMaxDeliveryCount;
+if(!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24)))){
+const err54 = {instancePath:instancePath+"/limits/serviceQueueMaxDeliveryCount",schemaPath:"#/properties/limits/properties/serviceQueueMaxDeliveryCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -739,10 +744,9 @@ vErrors.push(err54);
 }
 errors++;
 }
-}
-}
-else {
-const err55 = {instancePath:instancePath+"/limits",schemaPath:"#/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if((typeof data24 == "number") && (isFinite(data24))){
+if(data24 > 100 || isNaN(data24)){
+const err55 = {instancePath:instancePath+"/limits/serviceQueueMaxDeliveryCount",schemaPath:"#/properties/limits/properties/serviceQueueMaxDeliveryCount/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -751,23 +755,8 @@ vErrors.push(err55);
 }
 errors++;
 }
-let data24 = data.fileUpload;
-if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
-if(data24.maxFileBytes === undefined){
-data24.maxFileBytes = 268435456;
-}
-if(data24.quotaBytes === undefined){
-data24.quotaBytes = 1073741824;
-}
-if(data24.sasTtlS === undefined){
-data24.sasTtlS = 3600;
-}
-if(data24.notifications === undefined){
-data24.notifications = true;
-}
-for(const key5 in data24){
-if(!(((((key5 === "dir") || (key5 === "maxFileBytes")) || (key5 === "quotaBytes")) || (key5 === "sasTtlS")) || (key5 === "notifications"))){
-const err56 = {instancePath:instancePath+"/fileUpload",schemaPath:"#/properties/fileUpload/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+if(data24 < 1 || isNaN(data24)){
+const err56 = {instancePath:instancePath+"/limits/serviceQueueMaxDeliveryCount",schemaPath:"#/properties/limits/properties/serviceQueueMaxDeliveryCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -777,11 +766,9 @@ vErrors.push(err56);
 errors++;
 }
 }
-if(data24.dir !== undefined){
-let data25 = data24.dir;
-if(typeof data25 === "string"){
-if(func3(data25) < 1){
-const err57 = {instancePath:instancePath+"/fileUpload/dir",schemaPath:"#/properties/fileUpload/properties/dir/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err57 = {instancePath:instancePath+"/limits",schemaPath:"#/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -790,9 +777,23 @@ vErrors.push(err57);
 }
 errors++;
 }
+let data25 = data.fileUpload;
+if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
+if(data25.maxFileBytes === undefined){
+data25.maxFileBytes = 268435456;
 }
-else {
-const err58 = {instancePath:instancePath+"/fileUpload/dir",schemaPath:"#/properties/fileUpload/properties/dir/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data25.quotaBytes === undefined){
+data25.quotaBytes = 1073741824;
+}
+if(data25.sasTtlS === undefined){
+data25.sasTtlS = 3600;
+}
+if(data25.notifications === undefined){
+data25.notifications = true;
+}
+for(const key5 in data25){
+if(!(((((key5 === "dir") || (key5 === "maxFileBytes")) || (key5 === "quotaBytes")) || (key5 === "sasTtlS")) || (key5 === "notifications"))){
+const err58 = {instancePath:instancePath+"/fileUpload",schemaPath:"#/properties/fileUpload/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -802,9 +803,11 @@ vErrors.push(err58);
 errors++;
 }
 }
-let data26 = data24.maxFileBytes;
-if(!(((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26))) && (isFinite(data26)))){
-const err59 = {instancePath:instancePath+"/fileUpload/maxFileBytes",schemaPath:"#/properties/fileUpload/properties/maxFileBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data25.dir !== undefined){
+let data26 = data25.dir;
+if(typeof data26 === "string"){
+if(func3(data26) < 1){
+const err59 = {instancePath:instancePath+"/fileUpload/dir",schemaPath:"#/properties/fileUpload/properties/dir/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -813,9 +816,9 @@ vErrors.push(err59);
 }
 errors++;
 }
-if((typeof data26 == "number") && (isFinite(data26))){
-if(data26 < 1 || isNaN(data26)){
-const err60 = {instancePath:instancePath+"/fileUpload/maxFileBytes",schemaPath:"#/properties/fileUpload/properties/maxFileBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+else {
+const err60 = {instancePath:instancePath+"/fileUpload/dir",schemaPath:"#/properties/fileUpload/properties/dir/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -825,9 +828,9 @@ vErrors.push(err60);
 errors++;
 }
 }
-let data27 = data24.quotaBytes;
+let data27 = data25.maxFileBytes;
 if(!(((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27))) && (isFinite(data27)))){
-const err61 = {instancePath:instancePath+"/fileUpload/quotaBytes",schemaPath:"#/properties/fileUpload/properties/quotaBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err61 = {instancePath:instancePath+"/fileUpload/maxFileBytes",schemaPath:"#/properties/fileUpload/properties/maxFileBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -838,7 +841,7 @@ errors++;
 }
 if((typeof data27 == "number") && (isFinite(data27))){
 if(data27 < 1 || isNaN(data27)){
-const err62 = {instancePath:instancePath+"/fileUpload/quotaBytes",schemaPath:"#/properties/fileUpload/properties/quotaBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+const err62 = {instancePath:instancePath+"/fileUpload/maxFileBytes",schemaPath:"#/properties/fileUpload/properties/maxFileBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -848,9 +851,9 @@ vErrors.push(err62);
 errors++;
 }
 }
-let data28 = data24.sasTtlS;
+let data28 = data25.quotaBytes;
 if(!(((typeof data28 == "number") && (!(data28 % 1) && !isNaN(data28))) && (isFinite(data28)))){
-const err63 = {instancePath:instancePath+"/fileUpload/sasTtlS",schemaPath:"#/properties/fileUpload/properties/sasTtlS/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err63 = {instancePath:instancePath+"/fileUpload/quotaBytes",schemaPath:"#/properties/fileUpload/properties/quotaBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -860,8 +863,8 @@ vErrors.push(err63);
 errors++;
 }
 if((typeof data28 == "number") && (isFinite(data28))){
-if(data28 > 86400 || isNaN(data28)){
-const err64 = {instancePath:instancePath+"/fileUpload/sasTtlS",schemaPath:"#/properties/fileUpload/properties/sasTtlS/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400},message:"must be <= 86400"};
+if(data28 < 1 || isNaN(data28)){
+const err64 = {instancePath:instancePath+"/fileUpload/quotaBytes",schemaPath:"#/properties/fileUpload/properties/quotaBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -870,8 +873,10 @@ vErrors.push(err64);
 }
 errors++;
 }
-if(data28 < 60 || isNaN(data28)){
-const err65 = {instancePath:instancePath+"/fileUpload/sasTtlS",schemaPath:"#/properties/fileUpload/properties/sasTtlS/minimum",keyword:"minimum",params:{comparison: ">=", limit: 60},message:"must be >= 60"};
+}
+let data29 = data25.sasTtlS;
+if(!(((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29))) && (isFinite(data29)))){
+const err65 = {instancePath:instancePath+"/fileUpload/sasTtlS",schemaPath:"#/properties/fileUpload/properties/sasTtlS/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -880,9 +885,9 @@ vErrors.push(err65);
 }
 errors++;
 }
-}
-if(typeof data24.notifications !== "boolean"){
-const err66 = {instancePath:instancePath+"/fileUpload/notifications",schemaPath:"#/properties/fileUpload/properties/notifications/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if((typeof data29 == "number") && (isFinite(data29))){
+if(data29 > 86400 || isNaN(data29)){
+const err66 = {instancePath:instancePath+"/fileUpload/sasTtlS",schemaPath:"#/properties/fileUpload/properties/sasTtlS/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400},message:"must be <= 86400"};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -891,9 +896,8 @@ vErrors.push(err66);
 }
 errors++;
 }
-}
-else {
-const err67 = {instancePath:instancePath+"/fileUpload",schemaPath:"#/properties/fileUpload/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data29 < 60 || isNaN(data29)){
+const err67 = {instancePath:instancePath+"/fileUpload/sasTtlS",schemaPath:"#/properties/fileUpload/properties/sasTtlS/minimum",keyword:"minimum",params:{comparison: ">=", limit: 60},message:"must be >= 60"};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -902,14 +906,9 @@ vErrors.push(err67);
 }
 errors++;
 }
-let data30 = data.tls;
-if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
-if(data30.extraNames === undefined){
-data30.extraNames = [];
 }
-for(const key6 in data30){
-if(!(((((key6 === "caCertFile") || (key6 === "caKeyFile")) || (key6 === "serverCertFile")) || (key6 === "serverKeyFile")) || (key6 === "extraNames"))){
-const err68 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+if(typeof data25.notifications !== "boolean"){
+const err68 = {instancePath:instancePath+"/fileUpload/notifications",schemaPath:"#/properties/fileUpload/properties/notifications/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -919,12 +918,8 @@ vErrors.push(err68);
 errors++;
 }
 }
-if(data30.serverCertFile !== undefined){
-if(data30.serverKeyFile === undefined){
-const err69 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/dependencies",keyword:"dependencies",params:{property: "serverCertFile",
-    missingProperty: "serverKeyFile",
-    depsCount: 1,
-    deps: "serverKeyFile"},message:"must have property serverKeyFile when property serverCertFile is present"};
+else {
+const err69 = {instancePath:instancePath+"/fileUpload",schemaPath:"#/properties/fileUpload/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -933,13 +928,14 @@ vErrors.push(err69);
 }
 errors++;
 }
+let data31 = data.tls;
+if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
+if(data31.extraNames === undefined){
+data31.extraNames = [];
 }
-if(data30.serverKeyFile !== undefined){
-if(data30.serverCertFile === undefined){
-const err70 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/dependencies",keyword:"dependencies",params:{property: "serverKeyFile",
-    missingProperty: "serverCertFile",
-    depsCount: 1,
-    deps: "serverCertFile"},message:"must have property serverCertFile when property serverKeyFile is present"};
+for(const key6 in data31){
+if(!(((((key6 === "caCertFile") || (key6 === "caKeyFile")) || (key6 === "serverCertFile")) || (key6 === "serverKeyFile")) || (key6 === "extraNames"))){
+const err70 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -949,12 +945,12 @@ vErrors.push(err70);
 errors++;
 }
 }
-if(data30.caKeyFile !== undefined){
-if(data30.caCertFile === undefined){
-const err71 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/dependencies",keyword:"dependencies",params:{property: "caKeyFile",
-    missingProperty: "caCertFile",
+if(data31.serverCertFile !== undefined){
+if(data31.serverKeyFile === undefined){
+const err71 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/dependencies",keyword:"dependencies",params:{property: "serverCertFile",
+    missingProperty: "serverKeyFile",
     depsCount: 1,
-    deps: "caCertFile"},message:"must have property caCertFile when property caKeyFile is present"};
+    deps: "serverKeyFile"},message:"must have property serverKeyFile when property serverCertFile is present"};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -964,11 +960,12 @@ vErrors.push(err71);
 errors++;
 }
 }
-if(data30.caCertFile !== undefined){
-let data31 = data30.caCertFile;
-if(typeof data31 === "string"){
-if(func3(data31) < 1){
-const err72 = {instancePath:instancePath+"/tls/caCertFile",schemaPath:"#/properties/tls/properties/caCertFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data31.serverKeyFile !== undefined){
+if(data31.serverCertFile === undefined){
+const err72 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/dependencies",keyword:"dependencies",params:{property: "serverKeyFile",
+    missingProperty: "serverCertFile",
+    depsCount: 1,
+    deps: "serverCertFile"},message:"must have property serverCertFile when property serverKeyFile is present"};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -978,8 +975,12 @@ vErrors.push(err72);
 errors++;
 }
 }
-else {
-const err73 = {instancePath:instancePath+"/tls/caCertFile",schemaPath:"#/properties/tls/properties/caCertFile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data31.caKeyFile !== undefined){
+if(data31.caCertFile === undefined){
+const err73 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/dependencies",keyword:"dependencies",params:{property: "caKeyFile",
+    missingProperty: "caCertFile",
+    depsCount: 1,
+    deps: "caCertFile"},message:"must have property caCertFile when property caKeyFile is present"};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -989,11 +990,11 @@ vErrors.push(err73);
 errors++;
 }
 }
-if(data30.caKeyFile !== undefined){
-let data32 = data30.caKeyFile;
+if(data31.caCertFile !== undefined){
+let data32 = data31.caCertFile;
 if(typeof data32 === "string"){
 if(func3(data32) < 1){
-const err74 = {instancePath:instancePath+"/tls/caKeyFile",schemaPath:"#/properties/tls/properties/caKeyFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err74 = {instancePath:instancePath+"/tls/caCertFile",schemaPath:"#/properties/tls/properties/caCertFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -1004,7 +1005,7 @@ errors++;
 }
 }
 else {
-const err75 = {instancePath:instancePath+"/tls/caKeyFile",schemaPath:"#/properties/tls/properties/caKeyFile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err75 = {instancePath:instancePath+"/tls/caCertFile",schemaPath:"#/properties/tls/properties/caCertFile/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -1014,11 +1015,11 @@ vErrors.push(err75);
 errors++;
 }
 }
-if(data30.serverCertFile !== undefined){
-let data33 = data30.serverCertFile;
+if(data31.caKeyFile !== undefined){
+let data33 = data31.caKeyFile;
 if(typeof data33 === "string"){
 if(func3(data33) < 1){
-const err76 = {instancePath:instancePath+"/tls/serverCertFile",schemaPath:"#/properties/tls/properties/serverCertFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err76 = {instancePath:instancePath+"/tls/caKeyFile",schemaPath:"#/properties/tls/properties/caKeyFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -1029,7 +1030,7 @@ errors++;
 }
 }
 else {
-const err77 = {instancePath:instancePath+"/tls/serverCertFile",schemaPath:"#/properties/tls/properties/serverCertFile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err77 = {instancePath:instancePath+"/tls/caKeyFile",schemaPath:"#/properties/tls/properties/caKeyFile/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -1039,11 +1040,11 @@ vErrors.push(err77);
 errors++;
 }
 }
-if(data30.serverKeyFile !== undefined){
-let data34 = data30.serverKeyFile;
+if(data31.serverCertFile !== undefined){
+let data34 = data31.serverCertFile;
 if(typeof data34 === "string"){
 if(func3(data34) < 1){
-const err78 = {instancePath:instancePath+"/tls/serverKeyFile",schemaPath:"#/properties/tls/properties/serverKeyFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err78 = {instancePath:instancePath+"/tls/serverCertFile",schemaPath:"#/properties/tls/properties/serverCertFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -1054,7 +1055,7 @@ errors++;
 }
 }
 else {
-const err79 = {instancePath:instancePath+"/tls/serverKeyFile",schemaPath:"#/properties/tls/properties/serverKeyFile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err79 = {instancePath:instancePath+"/tls/serverCertFile",schemaPath:"#/properties/tls/properties/serverCertFile/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -1064,14 +1065,11 @@ vErrors.push(err79);
 errors++;
 }
 }
-let data35 = data30.extraNames;
-if(Array.isArray(data35)){
-const len0 = data35.length;
-for(let i0=0; i0<len0; i0++){
-let data36 = data35[i0];
-if(typeof data36 === "string"){
-if(func3(data36) < 1){
-const err80 = {instancePath:instancePath+"/tls/extraNames/" + i0,schemaPath:"#/properties/tls/properties/extraNames/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data31.serverKeyFile !== undefined){
+let data35 = data31.serverKeyFile;
+if(typeof data35 === "string"){
+if(func3(data35) < 1){
+const err80 = {instancePath:instancePath+"/tls/serverKeyFile",schemaPath:"#/properties/tls/properties/serverKeyFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1082,7 +1080,7 @@ errors++;
 }
 }
 else {
-const err81 = {instancePath:instancePath+"/tls/extraNames/" + i0,schemaPath:"#/properties/tls/properties/extraNames/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err81 = {instancePath:instancePath+"/tls/serverKeyFile",schemaPath:"#/properties/tls/properties/serverKeyFile/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1092,9 +1090,14 @@ vErrors.push(err81);
 errors++;
 }
 }
-}
-else {
-const err82 = {instancePath:instancePath+"/tls/extraNames",schemaPath:"#/properties/tls/properties/extraNames/type",keyword:"type",params:{type: "array"},message:"must be array"};
+let data36 = data31.extraNames;
+if(Array.isArray(data36)){
+const len0 = data36.length;
+for(let i0=0; i0<len0; i0++){
+let data37 = data36[i0];
+if(typeof data37 === "string"){
+if(func3(data37) < 1){
+const err82 = {instancePath:instancePath+"/tls/extraNames/" + i0,schemaPath:"#/properties/tls/properties/extraNames/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1105,7 +1108,7 @@ errors++;
 }
 }
 else {
-const err83 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err83 = {instancePath:instancePath+"/tls/extraNames/" + i0,schemaPath:"#/properties/tls/properties/extraNames/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1114,14 +1117,10 @@ vErrors.push(err83);
 }
 errors++;
 }
-let data37 = data.log;
-if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
-if(data37.level === undefined){
-data37.level = "info";
 }
-for(const key7 in data37){
-if(!(key7 === "level")){
-const err84 = {instancePath:instancePath+"/log",schemaPath:"#/properties/log/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
+}
+else {
+const err84 = {instancePath:instancePath+"/tls/extraNames",schemaPath:"#/properties/tls/properties/extraNames/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1131,9 +1130,8 @@ vErrors.push(err84);
 errors++;
 }
 }
-let data38 = data37.level;
-if(!(((((((data38 === "fatal") || (data38 === "error")) || (data38 === "warn")) || (data38 === "info")) || (data38 === "debug")) || (data38 === "trace")) || (data38 === "silent"))){
-const err85 = {instancePath:instancePath+"/log/level",schemaPath:"#/properties/log/properties/level/enum",keyword:"enum",params:{allowedValues: schema11.properties.log.properties.level.enum},message:"must be equal to one of the allowed values"};
+else {
+const err85 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1142,9 +1140,14 @@ vErrors.push(err85);
 }
 errors++;
 }
+let data38 = data.log;
+if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
+if(data38.level === undefined){
+data38.level = "info";
 }
-else {
-const err86 = {instancePath:instancePath+"/log",schemaPath:"#/properties/log/type",keyword:"type",params:{type: "object"},message:"must be object"};
+for(const key7 in data38){
+if(!(key7 === "level")){
+const err86 = {instancePath:instancePath+"/log",schemaPath:"#/properties/log/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1154,8 +1157,9 @@ vErrors.push(err86);
 errors++;
 }
 }
-else {
-const err87 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+let data39 = data38.level;
+if(!(((((((data39 === "fatal") || (data39 === "error")) || (data39 === "warn")) || (data39 === "info")) || (data39 === "debug")) || (data39 === "trace")) || (data39 === "silent"))){
+const err87 = {instancePath:instancePath+"/log/level",schemaPath:"#/properties/log/properties/level/enum",keyword:"enum",params:{allowedValues: schema11.properties.log.properties.level.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1164,12 +1168,34 @@ vErrors.push(err87);
 }
 errors++;
 }
+}
+else {
+const err88 = {instancePath:instancePath+"/log",schemaPath:"#/properties/log/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err88];
+}
+else {
+vErrors.push(err88);
+}
+errors++;
+}
+}
+else {
+const err89 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err89];
+}
+else {
+vErrors.push(err89);
+}
+errors++;
+}
 validate10.errors = vErrors;
 return errors === 0;
 }
 
 export const validateGatewayRole = validate11;
-const schema12 = {"$id":"fieldhub-hub-config-gateway","type":"object","additionalProperties":false,"properties":{"schemaVersion":{"const":1,"default":1},"hostName":{"type":"string","minLength":1,"maxLength":253,"default":"localhost","pattern":"^(?:[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?)*\\.?|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)$"},"dataDir":{"type":"string","minLength":1,"default":"./data"},"bindAddress":{"type":"string","minLength":1,"default":"0.0.0.0"},"mqtt":{"type":"object","additionalProperties":false,"default":{},"properties":{"port":{"type":"integer","minimum":0,"maximum":65535,"default":8883}}},"https":{"type":"object","additionalProperties":false,"default":{},"properties":{"port":{"type":"integer","minimum":0,"maximum":65535,"default":8443}}},"amqp":{"type":"object","additionalProperties":false,"default":{},"properties":{"port":{"type":"integer","minimum":0,"maximum":65535,"default":5671}}},"durability":{"enum":["process","power"],"default":"process"},"limits":{"type":"object","additionalProperties":false,"default":{},"properties":{"maxMessageBytes":{"type":"integer","minimum":1,"default":262144},"maxC2dBytes":{"type":"integer","minimum":1,"default":65536},"maxC2dQueueDepth":{"type":"integer","minimum":1,"default":50},"c2dDefaultTtlMs":{"type":"integer","minimum":1000,"maximum":172800000,"default":3600000},"c2dMaxDeliveryCount":{"type":"integer","minimum":1,"maximum":100,"default":10},"c2dLockMs":{"type":"integer","minimum":1000,"default":60000},"maxMethodPayloadBytes":{"type":"integer","minimum":1,"default":131072},"telemetryPerSecond":{"type":"integer","minimum":0,"default":0},"telemetryRetentionMs":{"type":"integer","minimum":0,"default":86400000},"serviceQueueTtlMs":{"type":"integer","minimum":1000,"maximum":172800000,"default":3600000},"serviceQueueMaxRecords":{"type":"integer","minimum":1,"default":10000},"serviceQueueMaxDeliveryCount":{"type":"integer","minimum":1,"maximum":100,"default":10}}},"fileUpload":{"type":"object","additionalProperties":false,"default":{},"properties":{"dir":{"type":"string","minLength":1},"maxFileBytes":{"type":"integer","minimum":1,"default":268435456},"quotaBytes":{"type":"integer","minimum":1,"default":1073741824},"sasTtlS":{"type":"integer","minimum":60,"maximum":86400,"default":3600},"notifications":{"type":"boolean","default":true}}},"tls":{"type":"object","additionalProperties":false,"default":{},"properties":{"caCertFile":{"type":"string","minLength":1},"caKeyFile":{"type":"string","minLength":1},"serverCertFile":{"type":"string","minLength":1},"serverKeyFile":{"type":"string","minLength":1},"extraNames":{"type":"array","items":{"type":"string","minLength":1},"default":[]}},"dependencies":{"serverCertFile":["serverKeyFile"],"serverKeyFile":["serverCertFile"],"caKeyFile":["caCertFile"]}},"log":{"type":"object","additionalProperties":false,"default":{},"properties":{"level":{"enum":["fatal","error","warn","info","debug","trace","silent"],"default":"info"}}},"gateway":{"type":"object","additionalProperties":false,"default":{},"properties":{"deviceId":{"type":"string","pattern":"^[A-Za-z0-9\\-:.+%_#*?!(),=@;$']{1,128}$","default":"fieldhub-gateway"}}},"upstream":{"type":"object","additionalProperties":false,"properties":{"protocol":{"enum":["amqp","mqtt","mqtt-bridge"],"default":"amqp"},"connectionString":{"type":"string","pattern":"HostName=[^;]+"},"auth":{"enum":["policy","deviceKeys","parent"],"default":"policy"},"port":{"type":"integer","minimum":1,"maximum":65535},"httpsPort":{"type":"integer","minimum":1,"maximum":65535,"default":443},"caFile":{"type":"string","minLength":1},"createIdentities":{"type":"boolean","default":true},"identitiesPerSecond":{"type":"integer","minimum":1,"maximum":10000,"default":50},"reconnect":{"type":"object","additionalProperties":false,"default":{},"properties":{"minDelayMs":{"type":"integer","minimum":10,"maximum":600000,"default":1000},"maxDelayMs":{"type":"integer","minimum":100,"maximum":3600000,"default":60000}}},"bridge":{"type":"object","additionalProperties":false,"required":["url"],"properties":{"url":{"type":"string","pattern":"^mqtts?://"},"clientId":{"type":"string","minLength":1},"username":{"type":"string","minLength":1},"password":{"type":"string"},"caFile":{"type":"string","minLength":1},"telemetryTopic":{"type":"string","minLength":1,"default":"fieldhub/{deviceId}/messages"},"commandTopic":{"type":"string","minLength":1}}},"outbox":{"type":"object","additionalProperties":false,"default":{},"properties":{"maxBytes":{"type":"integer","minimum":65536,"default":268435456},"ttlMs":{"type":"integer","minimum":1000,"default":604800000},"fullPolicy":{"enum":["reject","dropOldest"],"default":"reject"},"drainShare":{"type":"number","minimum":0.05,"maximum":1,"default":0.5},"maxInFlight":{"type":"integer","minimum":1,"maximum":10000,"default":256}}}}},"modules":{"type":"object","propertyNames":{"pattern":"^[A-Za-z][A-Za-z0-9_-]{0,63}$"},"additionalProperties":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","minLength":1},"enabled":{"type":"boolean","default":true},"dependsOn":{"type":"array","items":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_-]{0,63}$"},"default":[]},"config":{"type":"object","default":{}}}}},"sinks":{"type":"object","propertyNames":{"pattern":"^[A-Za-z][A-Za-z0-9_-]{0,63}$"},"additionalProperties":{"type":"object","required":["type"],"properties":{"type":{"enum":["file","mqtt"]}},"allOf":[{"if":{"properties":{"type":{"const":"file"}}},"then":{"additionalProperties":false,"required":["path"],"properties":{"type":{"const":"file"},"path":{"type":"string","minLength":1},"maxBytes":{"type":"integer","minimum":1024,"default":10485760},"maxFiles":{"type":"integer","minimum":1,"maximum":1000,"default":5},"fsync":{"type":"boolean","default":false}}}},{"if":{"properties":{"type":{"const":"mqtt"}}},"then":{"additionalProperties":false,"required":["url"],"properties":{"type":{"const":"mqtt"},"url":{"type":"string","pattern":"^mqtts?://"},"topic":{"type":"string","minLength":1,"default":"fieldhub/{deviceId}/messages"},"qos":{"enum":[0,1],"default":1},"clientId":{"type":"string","minLength":1},"username":{"type":"string","minLength":1},"password":{"type":"string"},"caFile":{"type":"string","minLength":1}}}}]}},"routes":{"type":"object","propertyNames":{"pattern":"^[A-Za-z][A-Za-z0-9_-]{0,63}$"},"additionalProperties":{"type":"string","minLength":1}}}};
+const schema12 = {"$id":"fieldhub-hub-config-gateway","type":"object","additionalProperties":false,"properties":{"schemaVersion":{"const":1,"default":1},"hostName":{"type":"string","minLength":1,"maxLength":253,"default":"localhost","pattern":"^(?:[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?)*\\.?|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)$"},"dataDir":{"type":"string","minLength":1,"default":"./data"},"bindAddress":{"type":"string","minLength":1,"default":"0.0.0.0"},"mqtt":{"type":"object","additionalProperties":false,"default":{},"properties":{"port":{"type":"integer","minimum":0,"maximum":65535,"default":8883}}},"https":{"type":"object","additionalProperties":false,"default":{},"properties":{"port":{"type":"integer","minimum":0,"maximum":65535,"default":8443}}},"amqp":{"type":"object","additionalProperties":false,"default":{},"properties":{"port":{"type":"integer","minimum":0,"maximum":65535,"default":5671}}},"durability":{"enum":["process","power"],"default":"process"},"limits":{"type":"object","additionalProperties":false,"default":{},"properties":{"maxMessageBytes":{"type":"integer","minimum":1,"default":262144},"maxC2dBytes":{"type":"integer","minimum":1,"default":65536},"maxC2dQueueDepth":{"type":"integer","minimum":1,"default":50},"c2dDefaultTtlMs":{"type":"integer","minimum":1000,"maximum":172800000,"default":3600000},"c2dMaxDeliveryCount":{"type":"integer","minimum":1,"maximum":100,"default":10},"c2dLockMs":{"type":"integer","minimum":1000,"default":60000},"maxMethodPayloadBytes":{"type":"integer","minimum":1,"default":131072},"telemetryPerSecond":{"type":"integer","minimum":0,"default":0},"telemetryRetentionMs":{"type":"integer","minimum":0,"default":86400000},"telemetryMaxHoldMs":{"type":"integer","minimum":1,"default":604800000},"serviceQueueTtlMs":{"type":"integer","minimum":1000,"maximum":172800000,"default":3600000},"serviceQueueMaxRecords":{"type":"integer","minimum":1,"default":10000},"serviceQueueMaxDeliveryCount":{"type":"integer","minimum":1,"maximum":100,"default":10}}},"fileUpload":{"type":"object","additionalProperties":false,"default":{},"properties":{"dir":{"type":"string","minLength":1},"maxFileBytes":{"type":"integer","minimum":1,"default":268435456},"quotaBytes":{"type":"integer","minimum":1,"default":1073741824},"sasTtlS":{"type":"integer","minimum":60,"maximum":86400,"default":3600},"notifications":{"type":"boolean","default":true}}},"tls":{"type":"object","additionalProperties":false,"default":{},"properties":{"caCertFile":{"type":"string","minLength":1},"caKeyFile":{"type":"string","minLength":1},"serverCertFile":{"type":"string","minLength":1},"serverKeyFile":{"type":"string","minLength":1},"extraNames":{"type":"array","items":{"type":"string","minLength":1},"default":[]}},"dependencies":{"serverCertFile":["serverKeyFile"],"serverKeyFile":["serverCertFile"],"caKeyFile":["caCertFile"]}},"log":{"type":"object","additionalProperties":false,"default":{},"properties":{"level":{"enum":["fatal","error","warn","info","debug","trace","silent"],"default":"info"}}},"gateway":{"type":"object","additionalProperties":false,"default":{},"properties":{"deviceId":{"type":"string","pattern":"^[A-Za-z0-9\\-:.+%_#*?!(),=@;$']{1,128}$","default":"fieldhub-gateway"}}},"upstream":{"type":"object","additionalProperties":false,"properties":{"protocol":{"enum":["amqp","mqtt","mqtt-bridge"],"default":"amqp"},"connectionString":{"type":"string","pattern":"HostName=[^;]+"},"auth":{"enum":["policy","deviceKeys","parent"],"default":"policy"},"port":{"type":"integer","minimum":1,"maximum":65535},"httpsPort":{"type":"integer","minimum":1,"maximum":65535,"default":443},"caFile":{"type":"string","minLength":1},"createIdentities":{"type":"boolean","default":true},"identitiesPerSecond":{"type":"integer","minimum":1,"maximum":10000,"default":50},"reconnect":{"type":"object","additionalProperties":false,"default":{},"properties":{"minDelayMs":{"type":"integer","minimum":10,"maximum":600000,"default":1000},"maxDelayMs":{"type":"integer","minimum":100,"maximum":3600000,"default":60000}}},"bridge":{"type":"object","additionalProperties":false,"required":["url"],"properties":{"url":{"type":"string","pattern":"^mqtts?://"},"clientId":{"type":"string","minLength":1},"username":{"type":"string","minLength":1},"password":{"type":"string"},"caFile":{"type":"string","minLength":1},"telemetryTopic":{"type":"string","minLength":1,"default":"fieldhub/{deviceId}/messages"},"commandTopic":{"type":"string","minLength":1}}},"outbox":{"type":"object","additionalProperties":false,"default":{},"properties":{"maxBytes":{"type":"integer","minimum":65536,"default":268435456},"ttlMs":{"type":"integer","minimum":1000,"default":604800000},"fullPolicy":{"enum":["reject","dropOldest"],"default":"reject"},"drainShare":{"type":"number","minimum":0.05,"maximum":1,"default":0.5},"maxInFlight":{"type":"integer","minimum":1,"maximum":10000,"default":256}}}}},"modules":{"type":"object","propertyNames":{"pattern":"^[A-Za-z][A-Za-z0-9_-]{0,63}$"},"additionalProperties":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","minLength":1},"enabled":{"type":"boolean","default":true},"dependsOn":{"type":"array","items":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_-]{0,63}$"},"default":[]},"config":{"type":"object","default":{}}}}},"sinks":{"type":"object","propertyNames":{"pattern":"^[A-Za-z][A-Za-z0-9_-]{0,63}$"},"additionalProperties":{"type":"object","required":["type"],"properties":{"type":{"enum":["file","mqtt"]}},"allOf":[{"if":{"properties":{"type":{"const":"file"}}},"then":{"additionalProperties":false,"required":["path"],"properties":{"type":{"const":"file"},"path":{"type":"string","minLength":1},"maxBytes":{"type":"integer","minimum":1024,"default":10485760},"maxFiles":{"type":"integer","minimum":1,"maximum":1000,"default":5},"fsync":{"type":"boolean","default":false}}}},{"if":{"properties":{"type":{"const":"mqtt"}}},"then":{"additionalProperties":false,"required":["url"],"properties":{"type":{"const":"mqtt"},"url":{"type":"string","pattern":"^mqtts?://"},"topic":{"type":"string","minLength":1,"default":"fieldhub/{deviceId}/messages"},"qos":{"enum":[0,1],"default":1},"clientId":{"type":"string","minLength":1},"username":{"type":"string","minLength":1},"password":{"type":"string"},"caFile":{"type":"string","minLength":1}}}}]}},"routes":{"type":"object","propertyNames":{"pattern":"^[A-Za-z][A-Za-z0-9_-]{0,63}$"},"additionalProperties":{"type":"string","minLength":1}}}};
 const pattern2 = new RegExp("^[A-Za-z0-9\\-:.+%_#*?!(),=@;$']{1,128}$", "u");
 const pattern3 = new RegExp("HostName=[^;]+", "u");
 const pattern4 = new RegExp("^mqtts?://", "u");
@@ -1553,6 +1579,9 @@ data11.telemetryPerSecond = 0;
 if(data11.telemetryRetentionMs === undefined){
 data11.telemetryRetentionMs = 86400000;
 }
+if(data11.telemetryMaxHoldMs === undefined){
+data11.telemetryMaxHoldMs = 604800000;
+}
 if(data11.serviceQueueTtlMs === undefined){
 data11.serviceQueueTtlMs = 3600000;
 }
@@ -1801,9 +1830,9 @@ vErrors.push(err46);
 errors++;
 }
 }
-let data21 = data11.serviceQueueTtlMs;
+let data21 = data11.telemetryMaxHoldMs;
 if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
-const err47 = {instancePath:instancePath+"/limits/serviceQueueTtlMs",schemaPath:"#/properties/limits/properties/serviceQueueTtlMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err47 = {instancePath:instancePath+"/limits/telemetryMaxHoldMs",schemaPath:"#/properties/limits/properties/telemetryMaxHoldMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -1813,8 +1842,8 @@ vErrors.push(err47);
 errors++;
 }
 if((typeof data21 == "number") && (isFinite(data21))){
-if(data21 > 172800000 || isNaN(data21)){
-const err48 = {instancePath:instancePath+"/limits/serviceQueueTtlMs",schemaPath:"#/properties/limits/properties/serviceQueueTtlMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 172800000},message:"must be <= 172800000"};
+if(data21 < 1 || isNaN(data21)){
+const err48 = {instancePath:instancePath+"/limits/telemetryMaxHoldMs",schemaPath:"#/properties/limits/properties/telemetryMaxHoldMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -1823,8 +1852,10 @@ vErrors.push(err48);
 }
 errors++;
 }
-if(data21 < 1000 || isNaN(data21)){
-const err49 = {instancePath:instancePath+"/limits/serviceQueueTtlMs",schemaPath:"#/properties/limits/properties/serviceQueueTtlMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000"};
+}
+let data22 = data11.serviceQueueTtlMs;
+if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
+const err49 = {instancePath:instancePath+"/limits/serviceQueueTtlMs",schemaPath:"#/properties/limits/properties/serviceQueueTtlMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -1833,10 +1864,9 @@ vErrors.push(err49);
 }
 errors++;
 }
-}
-let data22 = data11.serviceQueueMaxRecords;
-if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
-const err50 = {instancePath:instancePath+"/limits/serviceQueueMaxRecords",schemaPath:"#/properties/limits/properties/serviceQueueMaxRecords/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data22 == "number") && (isFinite(data22))){
+if(data22 > 172800000 || isNaN(data22)){
+const err50 = {instancePath:instancePath+"/limits/serviceQueueTtlMs",schemaPath:"#/properties/limits/properties/serviceQueueTtlMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 172800000},message:"must be <= 172800000"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -1845,9 +1875,8 @@ vErrors.push(err50);
 }
 errors++;
 }
-if((typeof data22 == "number") && (isFinite(data22))){
-if(data22 < 1 || isNaN(data22)){
-const err51 = {instancePath:instancePath+"/limits/serviceQueueMaxRecords",schemaPath:"#/properties/limits/properties/serviceQueueMaxRecords/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data22 < 1000 || isNaN(data22)){
+const err51 = {instancePath:instancePath+"/limits/serviceQueueTtlMs",schemaPath:"#/properties/limits/properties/serviceQueueTtlMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000"};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -1857,9 +1886,9 @@ vErrors.push(err51);
 errors++;
 }
 }
-let data23 = data11.serviceQueueMaxDeliveryCount;
+let data23 = data11.serviceQueueMaxRecords;
 if(!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23)))){
-const err52 = {instancePath:instancePath+"/limits/serviceQueueMaxDeliveryCount",schemaPath:"#/properties/limits/properties/serviceQueueMaxDeliveryCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err52 = {instancePath:instancePath+"/limits/serviceQueueMaxRecords",schemaPath:"#/properties/limits/properties/serviceQueueMaxRecords/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -1869,8 +1898,8 @@ vErrors.push(err52);
 errors++;
 }
 if((typeof data23 == "number") && (isFinite(data23))){
-if(data23 > 100 || isNaN(data23)){
-const err53 = {instancePath:instancePath+"/limits/serviceQueueMaxDeliveryCount",schemaPath:"#/properties/limits/properties/serviceQueueMaxDeliveryCount/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+if(data23 < 1 || isNaN(data23)){
+const err53 = {instancePath:instancePath+"/limits/serviceQueueMaxRecords",schemaPath:"#/properties/limits/properties/serviceQueueMaxRecords/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -1879,8 +1908,10 @@ vErrors.push(err53);
 }
 errors++;
 }
-if(data23 < 1 || isNaN(data23)){
-const err54 = {instancePath:instancePath+"/limits/serviceQueueMaxDeliveryCount",schemaPath:"#/properties/limits/properties/serviceQueueMaxDeliveryCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+let data24 = data11.serviceQueueMaxDeliveryCount;
+if(!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24)))){
+const err54 = {instancePath:instancePath+"/limits/serviceQueueMaxDeliveryCount",schemaPath:"#/properties/limits/properties/serviceQueueMaxDeliveryCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -1889,10 +1920,9 @@ vErrors.push(err54);
 }
 errors++;
 }
-}
-}
-else {
-const err55 = {instancePath:instancePath+"/limits",schemaPath:"#/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if((typeof data24 == "number") && (isFinite(data24))){
+if(data24 > 100 || isNaN(data24)){
+const err55 = {instancePath:instancePath+"/limits/serviceQueueMaxDeliveryCount",schemaPath:"#/properties/limits/properties/serviceQueueMaxDeliveryCount/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -1901,23 +1931,8 @@ vErrors.push(err55);
 }
 errors++;
 }
-let data24 = data.fileUpload;
-if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
-if(data24.maxFileBytes === undefined){
-data24.maxFileBytes = 268435456;
-}
-if(data24.quotaBytes === undefined){
-data24.quotaBytes = 1073741824;
-}
-if(data24.sasTtlS === undefined){
-data24.sasTtlS = 3600;
-}
-if(data24.notifications === undefined){
-data24.notifications = true;
-}
-for(const key5 in data24){
-if(!(((((key5 === "dir") || (key5 === "maxFileBytes")) || (key5 === "quotaBytes")) || (key5 === "sasTtlS")) || (key5 === "notifications"))){
-const err56 = {instancePath:instancePath+"/fileUpload",schemaPath:"#/properties/fileUpload/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+if(data24 < 1 || isNaN(data24)){
+const err56 = {instancePath:instancePath+"/limits/serviceQueueMaxDeliveryCount",schemaPath:"#/properties/limits/properties/serviceQueueMaxDeliveryCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -1927,11 +1942,9 @@ vErrors.push(err56);
 errors++;
 }
 }
-if(data24.dir !== undefined){
-let data25 = data24.dir;
-if(typeof data25 === "string"){
-if(func3(data25) < 1){
-const err57 = {instancePath:instancePath+"/fileUpload/dir",schemaPath:"#/properties/fileUpload/properties/dir/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err57 = {instancePath:instancePath+"/limits",schemaPath:"#/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -1940,9 +1953,23 @@ vErrors.push(err57);
 }
 errors++;
 }
+let data25 = data.fileUpload;
+if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
+if(data25.maxFileBytes === undefined){
+data25.maxFileBytes = 268435456;
 }
-else {
-const err58 = {instancePath:instancePath+"/fileUpload/dir",schemaPath:"#/properties/fileUpload/properties/dir/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data25.quotaBytes === undefined){
+data25.quotaBytes = 1073741824;
+}
+if(data25.sasTtlS === undefined){
+data25.sasTtlS = 3600;
+}
+if(data25.notifications === undefined){
+data25.notifications = true;
+}
+for(const key5 in data25){
+if(!(((((key5 === "dir") || (key5 === "maxFileBytes")) || (key5 === "quotaBytes")) || (key5 === "sasTtlS")) || (key5 === "notifications"))){
+const err58 = {instancePath:instancePath+"/fileUpload",schemaPath:"#/properties/fileUpload/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -1952,9 +1979,11 @@ vErrors.push(err58);
 errors++;
 }
 }
-let data26 = data24.maxFileBytes;
-if(!(((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26))) && (isFinite(data26)))){
-const err59 = {instancePath:instancePath+"/fileUpload/maxFileBytes",schemaPath:"#/properties/fileUpload/properties/maxFileBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data25.dir !== undefined){
+let data26 = data25.dir;
+if(typeof data26 === "string"){
+if(func3(data26) < 1){
+const err59 = {instancePath:instancePath+"/fileUpload/dir",schemaPath:"#/properties/fileUpload/properties/dir/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -1963,9 +1992,9 @@ vErrors.push(err59);
 }
 errors++;
 }
-if((typeof data26 == "number") && (isFinite(data26))){
-if(data26 < 1 || isNaN(data26)){
-const err60 = {instancePath:instancePath+"/fileUpload/maxFileBytes",schemaPath:"#/properties/fileUpload/properties/maxFileBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+else {
+const err60 = {instancePath:instancePath+"/fileUpload/dir",schemaPath:"#/properties/fileUpload/properties/dir/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -1975,9 +2004,9 @@ vErrors.push(err60);
 errors++;
 }
 }
-let data27 = data24.quotaBytes;
+let data27 = data25.maxFileBytes;
 if(!(((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27))) && (isFinite(data27)))){
-const err61 = {instancePath:instancePath+"/fileUpload/quotaBytes",schemaPath:"#/properties/fileUpload/properties/quotaBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err61 = {instancePath:instancePath+"/fileUpload/maxFileBytes",schemaPath:"#/properties/fileUpload/properties/maxFileBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -1988,7 +2017,7 @@ errors++;
 }
 if((typeof data27 == "number") && (isFinite(data27))){
 if(data27 < 1 || isNaN(data27)){
-const err62 = {instancePath:instancePath+"/fileUpload/quotaBytes",schemaPath:"#/properties/fileUpload/properties/quotaBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+const err62 = {instancePath:instancePath+"/fileUpload/maxFileBytes",schemaPath:"#/properties/fileUpload/properties/maxFileBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -1998,9 +2027,9 @@ vErrors.push(err62);
 errors++;
 }
 }
-let data28 = data24.sasTtlS;
+let data28 = data25.quotaBytes;
 if(!(((typeof data28 == "number") && (!(data28 % 1) && !isNaN(data28))) && (isFinite(data28)))){
-const err63 = {instancePath:instancePath+"/fileUpload/sasTtlS",schemaPath:"#/properties/fileUpload/properties/sasTtlS/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err63 = {instancePath:instancePath+"/fileUpload/quotaBytes",schemaPath:"#/properties/fileUpload/properties/quotaBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -2010,8 +2039,8 @@ vErrors.push(err63);
 errors++;
 }
 if((typeof data28 == "number") && (isFinite(data28))){
-if(data28 > 86400 || isNaN(data28)){
-const err64 = {instancePath:instancePath+"/fileUpload/sasTtlS",schemaPath:"#/properties/fileUpload/properties/sasTtlS/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400},message:"must be <= 86400"};
+if(data28 < 1 || isNaN(data28)){
+const err64 = {instancePath:instancePath+"/fileUpload/quotaBytes",schemaPath:"#/properties/fileUpload/properties/quotaBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -2020,8 +2049,10 @@ vErrors.push(err64);
 }
 errors++;
 }
-if(data28 < 60 || isNaN(data28)){
-const err65 = {instancePath:instancePath+"/fileUpload/sasTtlS",schemaPath:"#/properties/fileUpload/properties/sasTtlS/minimum",keyword:"minimum",params:{comparison: ">=", limit: 60},message:"must be >= 60"};
+}
+let data29 = data25.sasTtlS;
+if(!(((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29))) && (isFinite(data29)))){
+const err65 = {instancePath:instancePath+"/fileUpload/sasTtlS",schemaPath:"#/properties/fileUpload/properties/sasTtlS/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -2030,9 +2061,9 @@ vErrors.push(err65);
 }
 errors++;
 }
-}
-if(typeof data24.notifications !== "boolean"){
-const err66 = {instancePath:instancePath+"/fileUpload/notifications",schemaPath:"#/properties/fileUpload/properties/notifications/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if((typeof data29 == "number") && (isFinite(data29))){
+if(data29 > 86400 || isNaN(data29)){
+const err66 = {instancePath:instancePath+"/fileUpload/sasTtlS",schemaPath:"#/properties/fileUpload/properties/sasTtlS/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400},message:"must be <= 86400"};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -2041,9 +2072,8 @@ vErrors.push(err66);
 }
 errors++;
 }
-}
-else {
-const err67 = {instancePath:instancePath+"/fileUpload",schemaPath:"#/properties/fileUpload/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data29 < 60 || isNaN(data29)){
+const err67 = {instancePath:instancePath+"/fileUpload/sasTtlS",schemaPath:"#/properties/fileUpload/properties/sasTtlS/minimum",keyword:"minimum",params:{comparison: ">=", limit: 60},message:"must be >= 60"};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -2052,14 +2082,9 @@ vErrors.push(err67);
 }
 errors++;
 }
-let data30 = data.tls;
-if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
-if(data30.extraNames === undefined){
-data30.extraNames = [];
 }
-for(const key6 in data30){
-if(!(((((key6 === "caCertFile") || (key6 === "caKeyFile")) || (key6 === "serverCertFile")) || (key6 === "serverKeyFile")) || (key6 === "extraNames"))){
-const err68 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+if(typeof data25.notifications !== "boolean"){
+const err68 = {instancePath:instancePath+"/fileUpload/notifications",schemaPath:"#/properties/fileUpload/properties/notifications/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -2069,12 +2094,8 @@ vErrors.push(err68);
 errors++;
 }
 }
-if(data30.serverCertFile !== undefined){
-if(data30.serverKeyFile === undefined){
-const err69 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/dependencies",keyword:"dependencies",params:{property: "serverCertFile",
-    missingProperty: "serverKeyFile",
-    depsCount: 1,
-    deps: "serverKeyFile"},message:"must have property serverKeyFile when property serverCertFile is present"};
+else {
+const err69 = {instancePath:instancePath+"/fileUpload",schemaPath:"#/properties/fileUpload/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -2083,13 +2104,14 @@ vErrors.push(err69);
 }
 errors++;
 }
+let data31 = data.tls;
+if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
+if(data31.extraNames === undefined){
+data31.extraNames = [];
 }
-if(data30.serverKeyFile !== undefined){
-if(data30.serverCertFile === undefined){
-const err70 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/dependencies",keyword:"dependencies",params:{property: "serverKeyFile",
-    missingProperty: "serverCertFile",
-    depsCount: 1,
-    deps: "serverCertFile"},message:"must have property serverCertFile when property serverKeyFile is present"};
+for(const key6 in data31){
+if(!(((((key6 === "caCertFile") || (key6 === "caKeyFile")) || (key6 === "serverCertFile")) || (key6 === "serverKeyFile")) || (key6 === "extraNames"))){
+const err70 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -2099,12 +2121,12 @@ vErrors.push(err70);
 errors++;
 }
 }
-if(data30.caKeyFile !== undefined){
-if(data30.caCertFile === undefined){
-const err71 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/dependencies",keyword:"dependencies",params:{property: "caKeyFile",
-    missingProperty: "caCertFile",
+if(data31.serverCertFile !== undefined){
+if(data31.serverKeyFile === undefined){
+const err71 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/dependencies",keyword:"dependencies",params:{property: "serverCertFile",
+    missingProperty: "serverKeyFile",
     depsCount: 1,
-    deps: "caCertFile"},message:"must have property caCertFile when property caKeyFile is present"};
+    deps: "serverKeyFile"},message:"must have property serverKeyFile when property serverCertFile is present"};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -2114,11 +2136,12 @@ vErrors.push(err71);
 errors++;
 }
 }
-if(data30.caCertFile !== undefined){
-let data31 = data30.caCertFile;
-if(typeof data31 === "string"){
-if(func3(data31) < 1){
-const err72 = {instancePath:instancePath+"/tls/caCertFile",schemaPath:"#/properties/tls/properties/caCertFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data31.serverKeyFile !== undefined){
+if(data31.serverCertFile === undefined){
+const err72 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/dependencies",keyword:"dependencies",params:{property: "serverKeyFile",
+    missingProperty: "serverCertFile",
+    depsCount: 1,
+    deps: "serverCertFile"},message:"must have property serverCertFile when property serverKeyFile is present"};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -2128,8 +2151,12 @@ vErrors.push(err72);
 errors++;
 }
 }
-else {
-const err73 = {instancePath:instancePath+"/tls/caCertFile",schemaPath:"#/properties/tls/properties/caCertFile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data31.caKeyFile !== undefined){
+if(data31.caCertFile === undefined){
+const err73 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/dependencies",keyword:"dependencies",params:{property: "caKeyFile",
+    missingProperty: "caCertFile",
+    depsCount: 1,
+    deps: "caCertFile"},message:"must have property caCertFile when property caKeyFile is present"};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -2139,11 +2166,11 @@ vErrors.push(err73);
 errors++;
 }
 }
-if(data30.caKeyFile !== undefined){
-let data32 = data30.caKeyFile;
+if(data31.caCertFile !== undefined){
+let data32 = data31.caCertFile;
 if(typeof data32 === "string"){
 if(func3(data32) < 1){
-const err74 = {instancePath:instancePath+"/tls/caKeyFile",schemaPath:"#/properties/tls/properties/caKeyFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err74 = {instancePath:instancePath+"/tls/caCertFile",schemaPath:"#/properties/tls/properties/caCertFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -2154,7 +2181,7 @@ errors++;
 }
 }
 else {
-const err75 = {instancePath:instancePath+"/tls/caKeyFile",schemaPath:"#/properties/tls/properties/caKeyFile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err75 = {instancePath:instancePath+"/tls/caCertFile",schemaPath:"#/properties/tls/properties/caCertFile/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -2164,11 +2191,11 @@ vErrors.push(err75);
 errors++;
 }
 }
-if(data30.serverCertFile !== undefined){
-let data33 = data30.serverCertFile;
+if(data31.caKeyFile !== undefined){
+let data33 = data31.caKeyFile;
 if(typeof data33 === "string"){
 if(func3(data33) < 1){
-const err76 = {instancePath:instancePath+"/tls/serverCertFile",schemaPath:"#/properties/tls/properties/serverCertFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err76 = {instancePath:instancePath+"/tls/caKeyFile",schemaPath:"#/properties/tls/properties/caKeyFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -2179,7 +2206,7 @@ errors++;
 }
 }
 else {
-const err77 = {instancePath:instancePath+"/tls/serverCertFile",schemaPath:"#/properties/tls/properties/serverCertFile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err77 = {instancePath:instancePath+"/tls/caKeyFile",schemaPath:"#/properties/tls/properties/caKeyFile/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -2189,11 +2216,11 @@ vErrors.push(err77);
 errors++;
 }
 }
-if(data30.serverKeyFile !== undefined){
-let data34 = data30.serverKeyFile;
+if(data31.serverCertFile !== undefined){
+let data34 = data31.serverCertFile;
 if(typeof data34 === "string"){
 if(func3(data34) < 1){
-const err78 = {instancePath:instancePath+"/tls/serverKeyFile",schemaPath:"#/properties/tls/properties/serverKeyFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err78 = {instancePath:instancePath+"/tls/serverCertFile",schemaPath:"#/properties/tls/properties/serverCertFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -2204,7 +2231,7 @@ errors++;
 }
 }
 else {
-const err79 = {instancePath:instancePath+"/tls/serverKeyFile",schemaPath:"#/properties/tls/properties/serverKeyFile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err79 = {instancePath:instancePath+"/tls/serverCertFile",schemaPath:"#/properties/tls/properties/serverCertFile/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -2214,14 +2241,11 @@ vErrors.push(err79);
 errors++;
 }
 }
-let data35 = data30.extraNames;
-if(Array.isArray(data35)){
-const len0 = data35.length;
-for(let i0=0; i0<len0; i0++){
-let data36 = data35[i0];
-if(typeof data36 === "string"){
-if(func3(data36) < 1){
-const err80 = {instancePath:instancePath+"/tls/extraNames/" + i0,schemaPath:"#/properties/tls/properties/extraNames/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data31.serverKeyFile !== undefined){
+let data35 = data31.serverKeyFile;
+if(typeof data35 === "string"){
+if(func3(data35) < 1){
+const err80 = {instancePath:instancePath+"/tls/serverKeyFile",schemaPath:"#/properties/tls/properties/serverKeyFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -2232,7 +2256,7 @@ errors++;
 }
 }
 else {
-const err81 = {instancePath:instancePath+"/tls/extraNames/" + i0,schemaPath:"#/properties/tls/properties/extraNames/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err81 = {instancePath:instancePath+"/tls/serverKeyFile",schemaPath:"#/properties/tls/properties/serverKeyFile/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -2242,9 +2266,14 @@ vErrors.push(err81);
 errors++;
 }
 }
-}
-else {
-const err82 = {instancePath:instancePath+"/tls/extraNames",schemaPath:"#/properties/tls/properties/extraNames/type",keyword:"type",params:{type: "array"},message:"must be array"};
+let data36 = data31.extraNames;
+if(Array.isArray(data36)){
+const len0 = data36.length;
+for(let i0=0; i0<len0; i0++){
+let data37 = data36[i0];
+if(typeof data37 === "string"){
+if(func3(data37) < 1){
+const err82 = {instancePath:instancePath+"/tls/extraNames/" + i0,schemaPath:"#/properties/tls/properties/extraNames/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -2255,7 +2284,7 @@ errors++;
 }
 }
 else {
-const err83 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err83 = {instancePath:instancePath+"/tls/extraNames/" + i0,schemaPath:"#/properties/tls/properties/extraNames/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -2264,14 +2293,10 @@ vErrors.push(err83);
 }
 errors++;
 }
-let data37 = data.log;
-if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
-if(data37.level === undefined){
-data37.level = "info";
 }
-for(const key7 in data37){
-if(!(key7 === "level")){
-const err84 = {instancePath:instancePath+"/log",schemaPath:"#/properties/log/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
+}
+else {
+const err84 = {instancePath:instancePath+"/tls/extraNames",schemaPath:"#/properties/tls/properties/extraNames/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -2281,9 +2306,8 @@ vErrors.push(err84);
 errors++;
 }
 }
-let data38 = data37.level;
-if(!(((((((data38 === "fatal") || (data38 === "error")) || (data38 === "warn")) || (data38 === "info")) || (data38 === "debug")) || (data38 === "trace")) || (data38 === "silent"))){
-const err85 = {instancePath:instancePath+"/log/level",schemaPath:"#/properties/log/properties/level/enum",keyword:"enum",params:{allowedValues: schema12.properties.log.properties.level.enum},message:"must be equal to one of the allowed values"};
+else {
+const err85 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -2292,9 +2316,14 @@ vErrors.push(err85);
 }
 errors++;
 }
+let data38 = data.log;
+if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
+if(data38.level === undefined){
+data38.level = "info";
 }
-else {
-const err86 = {instancePath:instancePath+"/log",schemaPath:"#/properties/log/type",keyword:"type",params:{type: "object"},message:"must be object"};
+for(const key7 in data38){
+if(!(key7 === "level")){
+const err86 = {instancePath:instancePath+"/log",schemaPath:"#/properties/log/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -2303,14 +2332,10 @@ vErrors.push(err86);
 }
 errors++;
 }
-let data39 = data.gateway;
-if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
-if(data39.deviceId === undefined){
-data39.deviceId = "fieldhub-gateway";
 }
-for(const key8 in data39){
-if(!(key8 === "deviceId")){
-const err87 = {instancePath:instancePath+"/gateway",schemaPath:"#/properties/gateway/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
+let data39 = data38.level;
+if(!(((((((data39 === "fatal") || (data39 === "error")) || (data39 === "warn")) || (data39 === "info")) || (data39 === "debug")) || (data39 === "trace")) || (data39 === "silent"))){
+const err87 = {instancePath:instancePath+"/log/level",schemaPath:"#/properties/log/properties/level/enum",keyword:"enum",params:{allowedValues: schema12.properties.log.properties.level.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -2320,10 +2345,8 @@ vErrors.push(err87);
 errors++;
 }
 }
-let data40 = data39.deviceId;
-if(typeof data40 === "string"){
-if(!pattern2.test(data40)){
-const err88 = {instancePath:instancePath+"/gateway/deviceId",schemaPath:"#/properties/gateway/properties/deviceId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9\\-:.+%_#*?!(),=@;$']{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9\\-:.+%_#*?!(),=@;$']{1,128}$"+"\""};
+else {
+const err88 = {instancePath:instancePath+"/log",schemaPath:"#/properties/log/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -2332,9 +2355,14 @@ vErrors.push(err88);
 }
 errors++;
 }
+let data40 = data.gateway;
+if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
+if(data40.deviceId === undefined){
+data40.deviceId = "fieldhub-gateway";
 }
-else {
-const err89 = {instancePath:instancePath+"/gateway/deviceId",schemaPath:"#/properties/gateway/properties/deviceId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key8 in data40){
+if(!(key8 === "deviceId")){
+const err89 = {instancePath:instancePath+"/gateway",schemaPath:"#/properties/gateway/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -2344,8 +2372,10 @@ vErrors.push(err89);
 errors++;
 }
 }
-else {
-const err90 = {instancePath:instancePath+"/gateway",schemaPath:"#/properties/gateway/type",keyword:"type",params:{type: "object"},message:"must be object"};
+let data41 = data40.deviceId;
+if(typeof data41 === "string"){
+if(!pattern2.test(data41)){
+const err90 = {instancePath:instancePath+"/gateway/deviceId",schemaPath:"#/properties/gateway/properties/deviceId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9\\-:.+%_#*?!(),=@;$']{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9\\-:.+%_#*?!(),=@;$']{1,128}$"+"\""};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -2354,33 +2384,9 @@ vErrors.push(err90);
 }
 errors++;
 }
-if(data.upstream !== undefined){
-let data41 = data.upstream;
-if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
-if(data41.protocol === undefined){
-data41.protocol = "amqp";
 }
-if(data41.auth === undefined){
-data41.auth = "policy";
-}
-if(data41.httpsPort === undefined){
-data41.httpsPort = 443;
-}
-if(data41.createIdentities === undefined){
-data41.createIdentities = true;
-}
-if(data41.identitiesPerSecond === undefined){
-data41.identitiesPerSecond = 50;
-}
-if(data41.reconnect === undefined){
-data41.reconnect = {};
-}
-if(data41.outbox === undefined){
-data41.outbox = {};
-}
-for(const key9 in data41){
-if(!(func2.call(schema12.properties.upstream.properties, key9))){
-const err91 = {instancePath:instancePath+"/upstream",schemaPath:"#/properties/upstream/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
+else {
+const err91 = {instancePath:instancePath+"/gateway/deviceId",schemaPath:"#/properties/gateway/properties/deviceId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -2390,9 +2396,8 @@ vErrors.push(err91);
 errors++;
 }
 }
-let data42 = data41.protocol;
-if(!(((data42 === "amqp") || (data42 === "mqtt")) || (data42 === "mqtt-bridge"))){
-const err92 = {instancePath:instancePath+"/upstream/protocol",schemaPath:"#/properties/upstream/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema12.properties.upstream.properties.protocol.enum},message:"must be equal to one of the allowed values"};
+else {
+const err92 = {instancePath:instancePath+"/gateway",schemaPath:"#/properties/gateway/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -2401,11 +2406,33 @@ vErrors.push(err92);
 }
 errors++;
 }
-if(data41.connectionString !== undefined){
-let data43 = data41.connectionString;
-if(typeof data43 === "string"){
-if(!pattern3.test(data43)){
-const err93 = {instancePath:instancePath+"/upstream/connectionString",schemaPath:"#/properties/upstream/properties/connectionString/pattern",keyword:"pattern",params:{pattern: "HostName=[^;]+"},message:"must match pattern \""+"HostName=[^;]+"+"\""};
+if(data.upstream !== undefined){
+let data42 = data.upstream;
+if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
+if(data42.protocol === undefined){
+data42.protocol = "amqp";
+}
+if(data42.auth === undefined){
+data42.auth = "policy";
+}
+if(data42.httpsPort === undefined){
+data42.httpsPort = 443;
+}
+if(data42.createIdentities === undefined){
+data42.createIdentities = true;
+}
+if(data42.identitiesPerSecond === undefined){
+data42.identitiesPerSecond = 50;
+}
+if(data42.reconnect === undefined){
+data42.reconnect = {};
+}
+if(data42.outbox === undefined){
+data42.outbox = {};
+}
+for(const key9 in data42){
+if(!(func2.call(schema12.properties.upstream.properties, key9))){
+const err93 = {instancePath:instancePath+"/upstream",schemaPath:"#/properties/upstream/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -2415,8 +2442,9 @@ vErrors.push(err93);
 errors++;
 }
 }
-else {
-const err94 = {instancePath:instancePath+"/upstream/connectionString",schemaPath:"#/properties/upstream/properties/connectionString/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data43 = data42.protocol;
+if(!(((data43 === "amqp") || (data43 === "mqtt")) || (data43 === "mqtt-bridge"))){
+const err94 = {instancePath:instancePath+"/upstream/protocol",schemaPath:"#/properties/upstream/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema12.properties.upstream.properties.protocol.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -2425,10 +2453,11 @@ vErrors.push(err94);
 }
 errors++;
 }
-}
-let data44 = data41.auth;
-if(!(((data44 === "policy") || (data44 === "deviceKeys")) || (data44 === "parent"))){
-const err95 = {instancePath:instancePath+"/upstream/auth",schemaPath:"#/properties/upstream/properties/auth/enum",keyword:"enum",params:{allowedValues: schema12.properties.upstream.properties.auth.enum},message:"must be equal to one of the allowed values"};
+if(data42.connectionString !== undefined){
+let data44 = data42.connectionString;
+if(typeof data44 === "string"){
+if(!pattern3.test(data44)){
+const err95 = {instancePath:instancePath+"/upstream/connectionString",schemaPath:"#/properties/upstream/properties/connectionString/pattern",keyword:"pattern",params:{pattern: "HostName=[^;]+"},message:"must match pattern \""+"HostName=[^;]+"+"\""};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -2437,10 +2466,9 @@ vErrors.push(err95);
 }
 errors++;
 }
-if(data41.port !== undefined){
-let data45 = data41.port;
-if(!(((typeof data45 == "number") && (!(data45 % 1) && !isNaN(data45))) && (isFinite(data45)))){
-const err96 = {instancePath:instancePath+"/upstream/port",schemaPath:"#/properties/upstream/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err96 = {instancePath:instancePath+"/upstream/connectionString",schemaPath:"#/properties/upstream/properties/connectionString/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -2449,9 +2477,10 @@ vErrors.push(err96);
 }
 errors++;
 }
-if((typeof data45 == "number") && (isFinite(data45))){
-if(data45 > 65535 || isNaN(data45)){
-const err97 = {instancePath:instancePath+"/upstream/port",schemaPath:"#/properties/upstream/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535"};
+}
+let data45 = data42.auth;
+if(!(((data45 === "policy") || (data45 === "deviceKeys")) || (data45 === "parent"))){
+const err97 = {instancePath:instancePath+"/upstream/auth",schemaPath:"#/properties/upstream/properties/auth/enum",keyword:"enum",params:{allowedValues: schema12.properties.upstream.properties.auth.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -2460,8 +2489,10 @@ vErrors.push(err97);
 }
 errors++;
 }
-if(data45 < 1 || isNaN(data45)){
-const err98 = {instancePath:instancePath+"/upstream/port",schemaPath:"#/properties/upstream/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data42.port !== undefined){
+let data46 = data42.port;
+if(!(((typeof data46 == "number") && (!(data46 % 1) && !isNaN(data46))) && (isFinite(data46)))){
+const err98 = {instancePath:instancePath+"/upstream/port",schemaPath:"#/properties/upstream/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -2470,11 +2501,9 @@ vErrors.push(err98);
 }
 errors++;
 }
-}
-}
-let data46 = data41.httpsPort;
-if(!(((typeof data46 == "number") && (!(data46 % 1) && !isNaN(data46))) && (isFinite(data46)))){
-const err99 = {instancePath:instancePath+"/upstream/httpsPort",schemaPath:"#/properties/upstream/properties/httpsPort/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data46 == "number") && (isFinite(data46))){
+if(data46 > 65535 || isNaN(data46)){
+const err99 = {instancePath:instancePath+"/upstream/port",schemaPath:"#/properties/upstream/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535"};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -2483,9 +2512,8 @@ vErrors.push(err99);
 }
 errors++;
 }
-if((typeof data46 == "number") && (isFinite(data46))){
-if(data46 > 65535 || isNaN(data46)){
-const err100 = {instancePath:instancePath+"/upstream/httpsPort",schemaPath:"#/properties/upstream/properties/httpsPort/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535"};
+if(data46 < 1 || isNaN(data46)){
+const err100 = {instancePath:instancePath+"/upstream/port",schemaPath:"#/properties/upstream/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -2494,8 +2522,11 @@ vErrors.push(err100);
 }
 errors++;
 }
-if(data46 < 1 || isNaN(data46)){
-const err101 = {instancePath:instancePath+"/upstream/httpsPort",schemaPath:"#/properties/upstream/properties/httpsPort/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+let data47 = data42.httpsPort;
+if(!(((typeof data47 == "number") && (!(data47 % 1) && !isNaN(data47))) && (isFinite(data47)))){
+const err101 = {instancePath:instancePath+"/upstream/httpsPort",schemaPath:"#/properties/upstream/properties/httpsPort/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -2504,12 +2535,9 @@ vErrors.push(err101);
 }
 errors++;
 }
-}
-if(data41.caFile !== undefined){
-let data47 = data41.caFile;
-if(typeof data47 === "string"){
-if(func3(data47) < 1){
-const err102 = {instancePath:instancePath+"/upstream/caFile",schemaPath:"#/properties/upstream/properties/caFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if((typeof data47 == "number") && (isFinite(data47))){
+if(data47 > 65535 || isNaN(data47)){
+const err102 = {instancePath:instancePath+"/upstream/httpsPort",schemaPath:"#/properties/upstream/properties/httpsPort/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535"};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -2518,9 +2546,8 @@ vErrors.push(err102);
 }
 errors++;
 }
-}
-else {
-const err103 = {instancePath:instancePath+"/upstream/caFile",schemaPath:"#/properties/upstream/properties/caFile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data47 < 1 || isNaN(data47)){
+const err103 = {instancePath:instancePath+"/upstream/httpsPort",schemaPath:"#/properties/upstream/properties/httpsPort/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -2530,8 +2557,11 @@ vErrors.push(err103);
 errors++;
 }
 }
-if(typeof data41.createIdentities !== "boolean"){
-const err104 = {instancePath:instancePath+"/upstream/createIdentities",schemaPath:"#/properties/upstream/properties/createIdentities/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data42.caFile !== undefined){
+let data48 = data42.caFile;
+if(typeof data48 === "string"){
+if(func3(data48) < 1){
+const err104 = {instancePath:instancePath+"/upstream/caFile",schemaPath:"#/properties/upstream/properties/caFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -2540,9 +2570,9 @@ vErrors.push(err104);
 }
 errors++;
 }
-let data49 = data41.identitiesPerSecond;
-if(!(((typeof data49 == "number") && (!(data49 % 1) && !isNaN(data49))) && (isFinite(data49)))){
-const err105 = {instancePath:instancePath+"/upstream/identitiesPerSecond",schemaPath:"#/properties/upstream/properties/identitiesPerSecond/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err105 = {instancePath:instancePath+"/upstream/caFile",schemaPath:"#/properties/upstream/properties/caFile/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -2551,9 +2581,9 @@ vErrors.push(err105);
 }
 errors++;
 }
-if((typeof data49 == "number") && (isFinite(data49))){
-if(data49 > 10000 || isNaN(data49)){
-const err106 = {instancePath:instancePath+"/upstream/identitiesPerSecond",schemaPath:"#/properties/upstream/properties/identitiesPerSecond/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000"};
+}
+if(typeof data42.createIdentities !== "boolean"){
+const err106 = {instancePath:instancePath+"/upstream/createIdentities",schemaPath:"#/properties/upstream/properties/createIdentities/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -2562,8 +2592,9 @@ vErrors.push(err106);
 }
 errors++;
 }
-if(data49 < 1 || isNaN(data49)){
-const err107 = {instancePath:instancePath+"/upstream/identitiesPerSecond",schemaPath:"#/properties/upstream/properties/identitiesPerSecond/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+let data50 = data42.identitiesPerSecond;
+if(!(((typeof data50 == "number") && (!(data50 % 1) && !isNaN(data50))) && (isFinite(data50)))){
+const err107 = {instancePath:instancePath+"/upstream/identitiesPerSecond",schemaPath:"#/properties/upstream/properties/identitiesPerSecond/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -2572,18 +2603,9 @@ vErrors.push(err107);
 }
 errors++;
 }
-}
-let data50 = data41.reconnect;
-if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
-if(data50.minDelayMs === undefined){
-data50.minDelayMs = 1000;
-}
-if(data50.maxDelayMs === undefined){
-data50.maxDelayMs = 60000;
-}
-for(const key10 in data50){
-if(!((key10 === "minDelayMs") || (key10 === "maxDelayMs"))){
-const err108 = {instancePath:instancePath+"/upstream/reconnect",schemaPath:"#/properties/upstream/properties/reconnect/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
+if((typeof data50 == "number") && (isFinite(data50))){
+if(data50 > 10000 || isNaN(data50)){
+const err108 = {instancePath:instancePath+"/upstream/identitiesPerSecond",schemaPath:"#/properties/upstream/properties/identitiesPerSecond/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000"};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -2592,10 +2614,8 @@ vErrors.push(err108);
 }
 errors++;
 }
-}
-let data51 = data50.minDelayMs;
-if(!(((typeof data51 == "number") && (!(data51 % 1) && !isNaN(data51))) && (isFinite(data51)))){
-const err109 = {instancePath:instancePath+"/upstream/reconnect/minDelayMs",schemaPath:"#/properties/upstream/properties/reconnect/properties/minDelayMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data50 < 1 || isNaN(data50)){
+const err109 = {instancePath:instancePath+"/upstream/identitiesPerSecond",schemaPath:"#/properties/upstream/properties/identitiesPerSecond/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -2604,9 +2624,18 @@ vErrors.push(err109);
 }
 errors++;
 }
-if((typeof data51 == "number") && (isFinite(data51))){
-if(data51 > 600000 || isNaN(data51)){
-const err110 = {instancePath:instancePath+"/upstream/reconnect/minDelayMs",schemaPath:"#/properties/upstream/properties/reconnect/properties/minDelayMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000"};
+}
+let data51 = data42.reconnect;
+if(data51 && typeof data51 == "object" && !Array.isArray(data51)){
+if(data51.minDelayMs === undefined){
+data51.minDelayMs = 1000;
+}
+if(data51.maxDelayMs === undefined){
+data51.maxDelayMs = 60000;
+}
+for(const key10 in data51){
+if(!((key10 === "minDelayMs") || (key10 === "maxDelayMs"))){
+const err110 = {instancePath:instancePath+"/upstream/reconnect",schemaPath:"#/properties/upstream/properties/reconnect/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -2615,8 +2644,10 @@ vErrors.push(err110);
 }
 errors++;
 }
-if(data51 < 10 || isNaN(data51)){
-const err111 = {instancePath:instancePath+"/upstream/reconnect/minDelayMs",schemaPath:"#/properties/upstream/properties/reconnect/properties/minDelayMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 10},message:"must be >= 10"};
+}
+let data52 = data51.minDelayMs;
+if(!(((typeof data52 == "number") && (!(data52 % 1) && !isNaN(data52))) && (isFinite(data52)))){
+const err111 = {instancePath:instancePath+"/upstream/reconnect/minDelayMs",schemaPath:"#/properties/upstream/properties/reconnect/properties/minDelayMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -2625,10 +2656,9 @@ vErrors.push(err111);
 }
 errors++;
 }
-}
-let data52 = data50.maxDelayMs;
-if(!(((typeof data52 == "number") && (!(data52 % 1) && !isNaN(data52))) && (isFinite(data52)))){
-const err112 = {instancePath:instancePath+"/upstream/reconnect/maxDelayMs",schemaPath:"#/properties/upstream/properties/reconnect/properties/maxDelayMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data52 == "number") && (isFinite(data52))){
+if(data52 > 600000 || isNaN(data52)){
+const err112 = {instancePath:instancePath+"/upstream/reconnect/minDelayMs",schemaPath:"#/properties/upstream/properties/reconnect/properties/minDelayMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000"};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -2637,9 +2667,8 @@ vErrors.push(err112);
 }
 errors++;
 }
-if((typeof data52 == "number") && (isFinite(data52))){
-if(data52 > 3600000 || isNaN(data52)){
-const err113 = {instancePath:instancePath+"/upstream/reconnect/maxDelayMs",schemaPath:"#/properties/upstream/properties/reconnect/properties/maxDelayMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000"};
+if(data52 < 10 || isNaN(data52)){
+const err113 = {instancePath:instancePath+"/upstream/reconnect/minDelayMs",schemaPath:"#/properties/upstream/properties/reconnect/properties/minDelayMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 10},message:"must be >= 10"};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -2648,8 +2677,10 @@ vErrors.push(err113);
 }
 errors++;
 }
-if(data52 < 100 || isNaN(data52)){
-const err114 = {instancePath:instancePath+"/upstream/reconnect/maxDelayMs",schemaPath:"#/properties/upstream/properties/reconnect/properties/maxDelayMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 100},message:"must be >= 100"};
+}
+let data53 = data51.maxDelayMs;
+if(!(((typeof data53 == "number") && (!(data53 % 1) && !isNaN(data53))) && (isFinite(data53)))){
+const err114 = {instancePath:instancePath+"/upstream/reconnect/maxDelayMs",schemaPath:"#/properties/upstream/properties/reconnect/properties/maxDelayMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -2658,10 +2689,9 @@ vErrors.push(err114);
 }
 errors++;
 }
-}
-}
-else {
-const err115 = {instancePath:instancePath+"/upstream/reconnect",schemaPath:"#/properties/upstream/properties/reconnect/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if((typeof data53 == "number") && (isFinite(data53))){
+if(data53 > 3600000 || isNaN(data53)){
+const err115 = {instancePath:instancePath+"/upstream/reconnect/maxDelayMs",schemaPath:"#/properties/upstream/properties/reconnect/properties/maxDelayMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000"};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -2670,14 +2700,8 @@ vErrors.push(err115);
 }
 errors++;
 }
-if(data41.bridge !== undefined){
-let data53 = data41.bridge;
-if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
-if(data53.telemetryTopic === undefined){
-data53.telemetryTopic = "fieldhub/{deviceId}/messages";
-}
-if(data53.url === undefined){
-const err116 = {instancePath:instancePath+"/upstream/bridge",schemaPath:"#/properties/upstream/properties/bridge/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'"};
+if(data53 < 100 || isNaN(data53)){
+const err116 = {instancePath:instancePath+"/upstream/reconnect/maxDelayMs",schemaPath:"#/properties/upstream/properties/reconnect/properties/maxDelayMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 100},message:"must be >= 100"};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -2686,9 +2710,10 @@ vErrors.push(err116);
 }
 errors++;
 }
-for(const key11 in data53){
-if(!(((((((key11 === "url") || (key11 === "clientId")) || (key11 === "username")) || (key11 === "password")) || (key11 === "caFile")) || (key11 === "telemetryTopic")) || (key11 === "commandTopic"))){
-const err117 = {instancePath:instancePath+"/upstream/bridge",schemaPath:"#/properties/upstream/properties/bridge/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
+}
+}
+else {
+const err117 = {instancePath:instancePath+"/upstream/reconnect",schemaPath:"#/properties/upstream/properties/reconnect/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -2697,12 +2722,14 @@ vErrors.push(err117);
 }
 errors++;
 }
+if(data42.bridge !== undefined){
+let data54 = data42.bridge;
+if(data54 && typeof data54 == "object" && !Array.isArray(data54)){
+if(data54.telemetryTopic === undefined){
+data54.telemetryTopic = "fieldhub/{deviceId}/messages";
 }
-if(data53.url !== undefined){
-let data54 = data53.url;
-if(typeof data54 === "string"){
-if(!pattern4.test(data54)){
-const err118 = {instancePath:instancePath+"/upstream/bridge/url",schemaPath:"#/properties/upstream/properties/bridge/properties/url/pattern",keyword:"pattern",params:{pattern: "^mqtts?://"},message:"must match pattern \""+"^mqtts?://"+"\""};
+if(data54.url === undefined){
+const err118 = {instancePath:instancePath+"/upstream/bridge",schemaPath:"#/properties/upstream/properties/bridge/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'"};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -2711,9 +2738,9 @@ vErrors.push(err118);
 }
 errors++;
 }
-}
-else {
-const err119 = {instancePath:instancePath+"/upstream/bridge/url",schemaPath:"#/properties/upstream/properties/bridge/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key11 in data54){
+if(!(((((((key11 === "url") || (key11 === "clientId")) || (key11 === "username")) || (key11 === "password")) || (key11 === "caFile")) || (key11 === "telemetryTopic")) || (key11 === "commandTopic"))){
+const err119 = {instancePath:instancePath+"/upstream/bridge",schemaPath:"#/properties/upstream/properties/bridge/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -2723,11 +2750,11 @@ vErrors.push(err119);
 errors++;
 }
 }
-if(data53.clientId !== undefined){
-let data55 = data53.clientId;
+if(data54.url !== undefined){
+let data55 = data54.url;
 if(typeof data55 === "string"){
-if(func3(data55) < 1){
-const err120 = {instancePath:instancePath+"/upstream/bridge/clientId",schemaPath:"#/properties/upstream/properties/bridge/properties/clientId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(!pattern4.test(data55)){
+const err120 = {instancePath:instancePath+"/upstream/bridge/url",schemaPath:"#/properties/upstream/properties/bridge/properties/url/pattern",keyword:"pattern",params:{pattern: "^mqtts?://"},message:"must match pattern \""+"^mqtts?://"+"\""};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -2738,7 +2765,7 @@ errors++;
 }
 }
 else {
-const err121 = {instancePath:instancePath+"/upstream/bridge/clientId",schemaPath:"#/properties/upstream/properties/bridge/properties/clientId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err121 = {instancePath:instancePath+"/upstream/bridge/url",schemaPath:"#/properties/upstream/properties/bridge/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -2748,11 +2775,11 @@ vErrors.push(err121);
 errors++;
 }
 }
-if(data53.username !== undefined){
-let data56 = data53.username;
+if(data54.clientId !== undefined){
+let data56 = data54.clientId;
 if(typeof data56 === "string"){
 if(func3(data56) < 1){
-const err122 = {instancePath:instancePath+"/upstream/bridge/username",schemaPath:"#/properties/upstream/properties/bridge/properties/username/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err122 = {instancePath:instancePath+"/upstream/bridge/clientId",schemaPath:"#/properties/upstream/properties/bridge/properties/clientId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -2763,7 +2790,7 @@ errors++;
 }
 }
 else {
-const err123 = {instancePath:instancePath+"/upstream/bridge/username",schemaPath:"#/properties/upstream/properties/bridge/properties/username/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err123 = {instancePath:instancePath+"/upstream/bridge/clientId",schemaPath:"#/properties/upstream/properties/bridge/properties/clientId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -2773,9 +2800,11 @@ vErrors.push(err123);
 errors++;
 }
 }
-if(data53.password !== undefined){
-if(typeof data53.password !== "string"){
-const err124 = {instancePath:instancePath+"/upstream/bridge/password",schemaPath:"#/properties/upstream/properties/bridge/properties/password/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data54.username !== undefined){
+let data57 = data54.username;
+if(typeof data57 === "string"){
+if(func3(data57) < 1){
+const err124 = {instancePath:instancePath+"/upstream/bridge/username",schemaPath:"#/properties/upstream/properties/bridge/properties/username/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -2785,11 +2814,8 @@ vErrors.push(err124);
 errors++;
 }
 }
-if(data53.caFile !== undefined){
-let data58 = data53.caFile;
-if(typeof data58 === "string"){
-if(func3(data58) < 1){
-const err125 = {instancePath:instancePath+"/upstream/bridge/caFile",schemaPath:"#/properties/upstream/properties/bridge/properties/caFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err125 = {instancePath:instancePath+"/upstream/bridge/username",schemaPath:"#/properties/upstream/properties/bridge/properties/username/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -2799,8 +2825,9 @@ vErrors.push(err125);
 errors++;
 }
 }
-else {
-const err126 = {instancePath:instancePath+"/upstream/bridge/caFile",schemaPath:"#/properties/upstream/properties/bridge/properties/caFile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data54.password !== undefined){
+if(typeof data54.password !== "string"){
+const err126 = {instancePath:instancePath+"/upstream/bridge/password",schemaPath:"#/properties/upstream/properties/bridge/properties/password/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -2810,10 +2837,11 @@ vErrors.push(err126);
 errors++;
 }
 }
-let data59 = data53.telemetryTopic;
+if(data54.caFile !== undefined){
+let data59 = data54.caFile;
 if(typeof data59 === "string"){
 if(func3(data59) < 1){
-const err127 = {instancePath:instancePath+"/upstream/bridge/telemetryTopic",schemaPath:"#/properties/upstream/properties/bridge/properties/telemetryTopic/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err127 = {instancePath:instancePath+"/upstream/bridge/caFile",schemaPath:"#/properties/upstream/properties/bridge/properties/caFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -2824,7 +2852,7 @@ errors++;
 }
 }
 else {
-const err128 = {instancePath:instancePath+"/upstream/bridge/telemetryTopic",schemaPath:"#/properties/upstream/properties/bridge/properties/telemetryTopic/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err128 = {instancePath:instancePath+"/upstream/bridge/caFile",schemaPath:"#/properties/upstream/properties/bridge/properties/caFile/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -2833,11 +2861,11 @@ vErrors.push(err128);
 }
 errors++;
 }
-if(data53.commandTopic !== undefined){
-let data60 = data53.commandTopic;
+}
+let data60 = data54.telemetryTopic;
 if(typeof data60 === "string"){
 if(func3(data60) < 1){
-const err129 = {instancePath:instancePath+"/upstream/bridge/commandTopic",schemaPath:"#/properties/upstream/properties/bridge/properties/commandTopic/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err129 = {instancePath:instancePath+"/upstream/bridge/telemetryTopic",schemaPath:"#/properties/upstream/properties/bridge/properties/telemetryTopic/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -2848,7 +2876,7 @@ errors++;
 }
 }
 else {
-const err130 = {instancePath:instancePath+"/upstream/bridge/commandTopic",schemaPath:"#/properties/upstream/properties/bridge/properties/commandTopic/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err130 = {instancePath:instancePath+"/upstream/bridge/telemetryTopic",schemaPath:"#/properties/upstream/properties/bridge/properties/telemetryTopic/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -2857,10 +2885,11 @@ vErrors.push(err130);
 }
 errors++;
 }
-}
-}
-else {
-const err131 = {instancePath:instancePath+"/upstream/bridge",schemaPath:"#/properties/upstream/properties/bridge/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data54.commandTopic !== undefined){
+let data61 = data54.commandTopic;
+if(typeof data61 === "string"){
+if(func3(data61) < 1){
+const err131 = {instancePath:instancePath+"/upstream/bridge/commandTopic",schemaPath:"#/properties/upstream/properties/bridge/properties/commandTopic/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -2870,26 +2899,8 @@ vErrors.push(err131);
 errors++;
 }
 }
-let data61 = data41.outbox;
-if(data61 && typeof data61 == "object" && !Array.isArray(data61)){
-if(data61.maxBytes === undefined){
-data61.maxBytes = 268435456;
-}
-if(data61.ttlMs === undefined){
-data61.ttlMs = 604800000;
-}
-if(data61.fullPolicy === undefined){
-data61.fullPolicy = "reject";
-}
-if(data61.drainShare === undefined){
-data61.drainShare = 0.5;
-}
-if(data61.maxInFlight === undefined){
-data61.maxInFlight = 256;
-}
-for(const key12 in data61){
-if(!(((((key12 === "maxBytes") || (key12 === "ttlMs")) || (key12 === "fullPolicy")) || (key12 === "drainShare")) || (key12 === "maxInFlight"))){
-const err132 = {instancePath:instancePath+"/upstream/outbox",schemaPath:"#/properties/upstream/properties/outbox/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
+else {
+const err132 = {instancePath:instancePath+"/upstream/bridge/commandTopic",schemaPath:"#/properties/upstream/properties/bridge/properties/commandTopic/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -2899,9 +2910,9 @@ vErrors.push(err132);
 errors++;
 }
 }
-let data62 = data61.maxBytes;
-if(!(((typeof data62 == "number") && (!(data62 % 1) && !isNaN(data62))) && (isFinite(data62)))){
-const err133 = {instancePath:instancePath+"/upstream/outbox/maxBytes",schemaPath:"#/properties/upstream/properties/outbox/properties/maxBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err133 = {instancePath:instancePath+"/upstream/bridge",schemaPath:"#/properties/upstream/properties/bridge/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -2910,9 +2921,27 @@ vErrors.push(err133);
 }
 errors++;
 }
-if((typeof data62 == "number") && (isFinite(data62))){
-if(data62 < 65536 || isNaN(data62)){
-const err134 = {instancePath:instancePath+"/upstream/outbox/maxBytes",schemaPath:"#/properties/upstream/properties/outbox/properties/maxBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 65536},message:"must be >= 65536"};
+}
+let data62 = data42.outbox;
+if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
+if(data62.maxBytes === undefined){
+data62.maxBytes = 268435456;
+}
+if(data62.ttlMs === undefined){
+data62.ttlMs = 604800000;
+}
+if(data62.fullPolicy === undefined){
+data62.fullPolicy = "reject";
+}
+if(data62.drainShare === undefined){
+data62.drainShare = 0.5;
+}
+if(data62.maxInFlight === undefined){
+data62.maxInFlight = 256;
+}
+for(const key12 in data62){
+if(!(((((key12 === "maxBytes") || (key12 === "ttlMs")) || (key12 === "fullPolicy")) || (key12 === "drainShare")) || (key12 === "maxInFlight"))){
+const err134 = {instancePath:instancePath+"/upstream/outbox",schemaPath:"#/properties/upstream/properties/outbox/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -2922,9 +2951,9 @@ vErrors.push(err134);
 errors++;
 }
 }
-let data63 = data61.ttlMs;
+let data63 = data62.maxBytes;
 if(!(((typeof data63 == "number") && (!(data63 % 1) && !isNaN(data63))) && (isFinite(data63)))){
-const err135 = {instancePath:instancePath+"/upstream/outbox/ttlMs",schemaPath:"#/properties/upstream/properties/outbox/properties/ttlMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err135 = {instancePath:instancePath+"/upstream/outbox/maxBytes",schemaPath:"#/properties/upstream/properties/outbox/properties/maxBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -2934,8 +2963,8 @@ vErrors.push(err135);
 errors++;
 }
 if((typeof data63 == "number") && (isFinite(data63))){
-if(data63 < 1000 || isNaN(data63)){
-const err136 = {instancePath:instancePath+"/upstream/outbox/ttlMs",schemaPath:"#/properties/upstream/properties/outbox/properties/ttlMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000"};
+if(data63 < 65536 || isNaN(data63)){
+const err136 = {instancePath:instancePath+"/upstream/outbox/maxBytes",schemaPath:"#/properties/upstream/properties/outbox/properties/maxBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 65536},message:"must be >= 65536"};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -2945,9 +2974,9 @@ vErrors.push(err136);
 errors++;
 }
 }
-let data64 = data61.fullPolicy;
-if(!((data64 === "reject") || (data64 === "dropOldest"))){
-const err137 = {instancePath:instancePath+"/upstream/outbox/fullPolicy",schemaPath:"#/properties/upstream/properties/outbox/properties/fullPolicy/enum",keyword:"enum",params:{allowedValues: schema12.properties.upstream.properties.outbox.properties.fullPolicy.enum},message:"must be equal to one of the allowed values"};
+let data64 = data62.ttlMs;
+if(!(((typeof data64 == "number") && (!(data64 % 1) && !isNaN(data64))) && (isFinite(data64)))){
+const err137 = {instancePath:instancePath+"/upstream/outbox/ttlMs",schemaPath:"#/properties/upstream/properties/outbox/properties/ttlMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -2956,10 +2985,9 @@ vErrors.push(err137);
 }
 errors++;
 }
-let data65 = data61.drainShare;
-if((typeof data65 == "number") && (isFinite(data65))){
-if(data65 > 1 || isNaN(data65)){
-const err138 = {instancePath:instancePath+"/upstream/outbox/drainShare",schemaPath:"#/properties/upstream/properties/outbox/properties/drainShare/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if((typeof data64 == "number") && (isFinite(data64))){
+if(data64 < 1000 || isNaN(data64)){
+const err138 = {instancePath:instancePath+"/upstream/outbox/ttlMs",schemaPath:"#/properties/upstream/properties/outbox/properties/ttlMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000"};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -2968,8 +2996,10 @@ vErrors.push(err138);
 }
 errors++;
 }
-if(data65 < 0.05 || isNaN(data65)){
-const err139 = {instancePath:instancePath+"/upstream/outbox/drainShare",schemaPath:"#/properties/upstream/properties/outbox/properties/drainShare/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0.05},message:"must be >= 0.05"};
+}
+let data65 = data62.fullPolicy;
+if(!((data65 === "reject") || (data65 === "dropOldest"))){
+const err139 = {instancePath:instancePath+"/upstream/outbox/fullPolicy",schemaPath:"#/properties/upstream/properties/outbox/properties/fullPolicy/enum",keyword:"enum",params:{allowedValues: schema12.properties.upstream.properties.outbox.properties.fullPolicy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -2978,9 +3008,10 @@ vErrors.push(err139);
 }
 errors++;
 }
-}
-else {
-const err140 = {instancePath:instancePath+"/upstream/outbox/drainShare",schemaPath:"#/properties/upstream/properties/outbox/properties/drainShare/type",keyword:"type",params:{type: "number"},message:"must be number"};
+let data66 = data62.drainShare;
+if((typeof data66 == "number") && (isFinite(data66))){
+if(data66 > 1 || isNaN(data66)){
+const err140 = {instancePath:instancePath+"/upstream/outbox/drainShare",schemaPath:"#/properties/upstream/properties/outbox/properties/drainShare/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -2989,9 +3020,8 @@ vErrors.push(err140);
 }
 errors++;
 }
-let data66 = data61.maxInFlight;
-if(!(((typeof data66 == "number") && (!(data66 % 1) && !isNaN(data66))) && (isFinite(data66)))){
-const err141 = {instancePath:instancePath+"/upstream/outbox/maxInFlight",schemaPath:"#/properties/upstream/properties/outbox/properties/maxInFlight/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data66 < 0.05 || isNaN(data66)){
+const err141 = {instancePath:instancePath+"/upstream/outbox/drainShare",schemaPath:"#/properties/upstream/properties/outbox/properties/drainShare/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0.05},message:"must be >= 0.05"};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -3000,9 +3030,9 @@ vErrors.push(err141);
 }
 errors++;
 }
-if((typeof data66 == "number") && (isFinite(data66))){
-if(data66 > 10000 || isNaN(data66)){
-const err142 = {instancePath:instancePath+"/upstream/outbox/maxInFlight",schemaPath:"#/properties/upstream/properties/outbox/properties/maxInFlight/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000"};
+}
+else {
+const err142 = {instancePath:instancePath+"/upstream/outbox/drainShare",schemaPath:"#/properties/upstream/properties/outbox/properties/drainShare/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -3011,8 +3041,9 @@ vErrors.push(err142);
 }
 errors++;
 }
-if(data66 < 1 || isNaN(data66)){
-const err143 = {instancePath:instancePath+"/upstream/outbox/maxInFlight",schemaPath:"#/properties/upstream/properties/outbox/properties/maxInFlight/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+let data67 = data62.maxInFlight;
+if(!(((typeof data67 == "number") && (!(data67 % 1) && !isNaN(data67))) && (isFinite(data67)))){
+const err143 = {instancePath:instancePath+"/upstream/outbox/maxInFlight",schemaPath:"#/properties/upstream/properties/outbox/properties/maxInFlight/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -3021,10 +3052,9 @@ vErrors.push(err143);
 }
 errors++;
 }
-}
-}
-else {
-const err144 = {instancePath:instancePath+"/upstream/outbox",schemaPath:"#/properties/upstream/properties/outbox/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if((typeof data67 == "number") && (isFinite(data67))){
+if(data67 > 10000 || isNaN(data67)){
+const err144 = {instancePath:instancePath+"/upstream/outbox/maxInFlight",schemaPath:"#/properties/upstream/properties/outbox/properties/maxInFlight/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000"};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -3033,9 +3063,8 @@ vErrors.push(err144);
 }
 errors++;
 }
-}
-else {
-const err145 = {instancePath:instancePath+"/upstream",schemaPath:"#/properties/upstream/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data67 < 1 || isNaN(data67)){
+const err145 = {instancePath:instancePath+"/upstream/outbox/maxInFlight",schemaPath:"#/properties/upstream/properties/outbox/properties/maxInFlight/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -3045,14 +3074,9 @@ vErrors.push(err145);
 errors++;
 }
 }
-if(data.modules !== undefined){
-let data67 = data.modules;
-if(data67 && typeof data67 == "object" && !Array.isArray(data67)){
-for(const key13 in data67){
-const _errs144 = errors;
-if(typeof key13 === "string"){
-if(!pattern5.test(key13)){
-const err146 = {instancePath:instancePath+"/modules",schemaPath:"#/properties/modules/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_-]{0,63}$"+"\"",propertyName:key13};
+}
+else {
+const err146 = {instancePath:instancePath+"/upstream/outbox",schemaPath:"#/properties/upstream/properties/outbox/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -3062,9 +3086,8 @@ vErrors.push(err146);
 errors++;
 }
 }
-var valid16 = _errs144 === errors;
-if(!valid16){
-const err147 = {instancePath:instancePath+"/modules",schemaPath:"#/properties/modules/propertyNames",keyword:"propertyNames",params:{propertyName: key13},message:"property name must be valid"};
+else {
+const err147 = {instancePath:instancePath+"/upstream",schemaPath:"#/properties/upstream/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -3074,20 +3097,14 @@ vErrors.push(err147);
 errors++;
 }
 }
-for(const key14 in data67){
-let data68 = data67[key14];
+if(data.modules !== undefined){
+let data68 = data.modules;
 if(data68 && typeof data68 == "object" && !Array.isArray(data68)){
-if(data68.enabled === undefined){
-data68.enabled = true;
-}
-if(data68.dependsOn === undefined){
-data68.dependsOn = [];
-}
-if(data68.config === undefined){
-data68.config = {};
-}
-if(data68.type === undefined){
-const err148 = {instancePath:instancePath+"/modules/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/modules/additionalProperties/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+for(const key13 in data68){
+const _errs146 = errors;
+if(typeof key13 === "string"){
+if(!pattern5.test(key13)){
+const err148 = {instancePath:instancePath+"/modules",schemaPath:"#/properties/modules/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_-]{0,63}$"+"\"",propertyName:key13};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -3096,9 +3113,10 @@ vErrors.push(err148);
 }
 errors++;
 }
-for(const key15 in data68){
-if(!((((key15 === "type") || (key15 === "enabled")) || (key15 === "dependsOn")) || (key15 === "config"))){
-const err149 = {instancePath:instancePath+"/modules/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/modules/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
+}
+var valid16 = _errs146 === errors;
+if(!valid16){
+const err149 = {instancePath:instancePath+"/modules",schemaPath:"#/properties/modules/propertyNames",keyword:"propertyNames",params:{propertyName: key13},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -3108,11 +3126,20 @@ vErrors.push(err149);
 errors++;
 }
 }
-if(data68.type !== undefined){
-let data69 = data68.type;
-if(typeof data69 === "string"){
-if(func3(data69) < 1){
-const err150 = {instancePath:instancePath+"/modules/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/modules/additionalProperties/properties/type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+for(const key14 in data68){
+let data69 = data68[key14];
+if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
+if(data69.enabled === undefined){
+data69.enabled = true;
+}
+if(data69.dependsOn === undefined){
+data69.dependsOn = [];
+}
+if(data69.config === undefined){
+data69.config = {};
+}
+if(data69.type === undefined){
+const err150 = {instancePath:instancePath+"/modules/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/modules/additionalProperties/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -3121,9 +3148,9 @@ vErrors.push(err150);
 }
 errors++;
 }
-}
-else {
-const err151 = {instancePath:instancePath+"/modules/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/modules/additionalProperties/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key15 in data69){
+if(!((((key15 === "type") || (key15 === "enabled")) || (key15 === "dependsOn")) || (key15 === "config"))){
+const err151 = {instancePath:instancePath+"/modules/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/modules/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -3133,8 +3160,11 @@ vErrors.push(err151);
 errors++;
 }
 }
-if(typeof data68.enabled !== "boolean"){
-const err152 = {instancePath:instancePath+"/modules/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/enabled",schemaPath:"#/properties/modules/additionalProperties/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data69.type !== undefined){
+let data70 = data69.type;
+if(typeof data70 === "string"){
+if(func3(data70) < 1){
+const err152 = {instancePath:instancePath+"/modules/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/modules/additionalProperties/properties/type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -3143,14 +3173,9 @@ vErrors.push(err152);
 }
 errors++;
 }
-let data71 = data68.dependsOn;
-if(Array.isArray(data71)){
-const len1 = data71.length;
-for(let i1=0; i1<len1; i1++){
-let data72 = data71[i1];
-if(typeof data72 === "string"){
-if(!pattern5.test(data72)){
-const err153 = {instancePath:instancePath+"/modules/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/dependsOn/" + i1,schemaPath:"#/properties/modules/additionalProperties/properties/dependsOn/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_-]{0,63}$"+"\""};
+}
+else {
+const err153 = {instancePath:instancePath+"/modules/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/modules/additionalProperties/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -3160,8 +3185,8 @@ vErrors.push(err153);
 errors++;
 }
 }
-else {
-const err154 = {instancePath:instancePath+"/modules/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/dependsOn/" + i1,schemaPath:"#/properties/modules/additionalProperties/properties/dependsOn/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(typeof data69.enabled !== "boolean"){
+const err154 = {instancePath:instancePath+"/modules/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/enabled",schemaPath:"#/properties/modules/additionalProperties/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -3170,10 +3195,14 @@ vErrors.push(err154);
 }
 errors++;
 }
-}
-}
-else {
-const err155 = {instancePath:instancePath+"/modules/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/dependsOn",schemaPath:"#/properties/modules/additionalProperties/properties/dependsOn/type",keyword:"type",params:{type: "array"},message:"must be array"};
+let data72 = data69.dependsOn;
+if(Array.isArray(data72)){
+const len1 = data72.length;
+for(let i1=0; i1<len1; i1++){
+let data73 = data72[i1];
+if(typeof data73 === "string"){
+if(!pattern5.test(data73)){
+const err155 = {instancePath:instancePath+"/modules/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/dependsOn/" + i1,schemaPath:"#/properties/modules/additionalProperties/properties/dependsOn/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_-]{0,63}$"+"\""};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -3182,9 +3211,9 @@ vErrors.push(err155);
 }
 errors++;
 }
-let data73 = data68.config;
-if(!(data73 && typeof data73 == "object" && !Array.isArray(data73))){
-const err156 = {instancePath:instancePath+"/modules/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/config",schemaPath:"#/properties/modules/additionalProperties/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+else {
+const err156 = {instancePath:instancePath+"/modules/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/dependsOn/" + i1,schemaPath:"#/properties/modules/additionalProperties/properties/dependsOn/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -3194,8 +3223,9 @@ vErrors.push(err156);
 errors++;
 }
 }
+}
 else {
-const err157 = {instancePath:instancePath+"/modules/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/modules/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err157 = {instancePath:instancePath+"/modules/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/dependsOn",schemaPath:"#/properties/modules/additionalProperties/properties/dependsOn/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -3204,10 +3234,9 @@ vErrors.push(err157);
 }
 errors++;
 }
-}
-}
-else {
-const err158 = {instancePath:instancePath+"/modules",schemaPath:"#/properties/modules/type",keyword:"type",params:{type: "object"},message:"must be object"};
+let data74 = data69.config;
+if(!(data74 && typeof data74 == "object" && !Array.isArray(data74))){
+const err158 = {instancePath:instancePath+"/modules/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/config",schemaPath:"#/properties/modules/additionalProperties/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -3217,14 +3246,8 @@ vErrors.push(err158);
 errors++;
 }
 }
-if(data.sinks !== undefined){
-let data74 = data.sinks;
-if(data74 && typeof data74 == "object" && !Array.isArray(data74)){
-for(const key16 in data74){
-const _errs161 = errors;
-if(typeof key16 === "string"){
-if(!pattern5.test(key16)){
-const err159 = {instancePath:instancePath+"/sinks",schemaPath:"#/properties/sinks/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_-]{0,63}$"+"\"",propertyName:key16};
+else {
+const err159 = {instancePath:instancePath+"/modules/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/modules/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -3234,9 +3257,9 @@ vErrors.push(err159);
 errors++;
 }
 }
-var valid21 = _errs161 === errors;
-if(!valid21){
-const err160 = {instancePath:instancePath+"/sinks",schemaPath:"#/properties/sinks/propertyNames",keyword:"propertyNames",params:{propertyName: key16},message:"property name must be valid"};
+}
+else {
+const err160 = {instancePath:instancePath+"/modules",schemaPath:"#/properties/modules/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -3246,15 +3269,14 @@ vErrors.push(err160);
 errors++;
 }
 }
-for(const key17 in data74){
-let data75 = data74[key17];
-const _errs166 = errors;
-let valid24 = true;
-const _errs167 = errors;
+if(data.sinks !== undefined){
+let data75 = data.sinks;
 if(data75 && typeof data75 == "object" && !Array.isArray(data75)){
-if(data75.type !== undefined){
-if("file" !== data75.type){
-const err161 = {};
+for(const key16 in data75){
+const _errs163 = errors;
+if(typeof key16 === "string"){
+if(!pattern5.test(key16)){
+const err161 = {instancePath:instancePath+"/sinks",schemaPath:"#/properties/sinks/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_-]{0,63}$"+"\"",propertyName:key16};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -3264,31 +3286,9 @@ vErrors.push(err161);
 errors++;
 }
 }
-}
-var _valid0 = _errs167 === errors;
-errors = _errs166;
-if(vErrors !== null){
-if(_errs166){
-vErrors.length = _errs166;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid0){
-const _errs169 = errors;
-if(data75 && typeof data75 == "object" && !Array.isArray(data75)){
-if(data75.maxBytes === undefined){
-data75.maxBytes = 10485760;
-}
-if(data75.maxFiles === undefined){
-data75.maxFiles = 5;
-}
-if(data75.fsync === undefined){
-data75.fsync = false;
-}
-if(data75.path === undefined){
-const err162 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/sinks/additionalProperties/allOf/0/then/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
+var valid21 = _errs163 === errors;
+if(!valid21){
+const err162 = {instancePath:instancePath+"/sinks",schemaPath:"#/properties/sinks/propertyNames",keyword:"propertyNames",params:{propertyName: key16},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -3297,9 +3297,16 @@ vErrors.push(err162);
 }
 errors++;
 }
-for(const key18 in data75){
-if(!(((((key18 === "type") || (key18 === "path")) || (key18 === "maxBytes")) || (key18 === "maxFiles")) || (key18 === "fsync"))){
-const err163 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/sinks/additionalProperties/allOf/0/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"};
+}
+for(const key17 in data75){
+let data76 = data75[key17];
+const _errs168 = errors;
+let valid24 = true;
+const _errs169 = errors;
+if(data76 && typeof data76 == "object" && !Array.isArray(data76)){
+if(data76.type !== undefined){
+if("file" !== data76.type){
+const err163 = {};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -3309,9 +3316,31 @@ vErrors.push(err163);
 errors++;
 }
 }
-if(data75.type !== undefined){
-if("file" !== data75.type){
-const err164 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/sinks/additionalProperties/allOf/0/then/properties/type/const",keyword:"const",params:{allowedValue: "file"},message:"must be equal to constant"};
+}
+var _valid0 = _errs169 === errors;
+errors = _errs168;
+if(vErrors !== null){
+if(_errs168){
+vErrors.length = _errs168;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid0){
+const _errs171 = errors;
+if(data76 && typeof data76 == "object" && !Array.isArray(data76)){
+if(data76.maxBytes === undefined){
+data76.maxBytes = 10485760;
+}
+if(data76.maxFiles === undefined){
+data76.maxFiles = 5;
+}
+if(data76.fsync === undefined){
+data76.fsync = false;
+}
+if(data76.path === undefined){
+const err164 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/sinks/additionalProperties/allOf/0/then/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -3320,12 +3349,9 @@ vErrors.push(err164);
 }
 errors++;
 }
-}
-if(data75.path !== undefined){
-let data78 = data75.path;
-if(typeof data78 === "string"){
-if(func3(data78) < 1){
-const err165 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/path",schemaPath:"#/properties/sinks/additionalProperties/allOf/0/then/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+for(const key18 in data76){
+if(!(((((key18 === "type") || (key18 === "path")) || (key18 === "maxBytes")) || (key18 === "maxFiles")) || (key18 === "fsync"))){
+const err165 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/sinks/additionalProperties/allOf/0/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -3335,8 +3361,9 @@ vErrors.push(err165);
 errors++;
 }
 }
-else {
-const err166 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/path",schemaPath:"#/properties/sinks/additionalProperties/allOf/0/then/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data76.type !== undefined){
+if("file" !== data76.type){
+const err166 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/sinks/additionalProperties/allOf/0/then/properties/type/const",keyword:"const",params:{allowedValue: "file"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -3346,9 +3373,11 @@ vErrors.push(err166);
 errors++;
 }
 }
-let data79 = data75.maxBytes;
-if(!(((typeof data79 == "number") && (!(data79 % 1) && !isNaN(data79))) && (isFinite(data79)))){
-const err167 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/maxBytes",schemaPath:"#/properties/sinks/additionalProperties/allOf/0/then/properties/maxBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data76.path !== undefined){
+let data79 = data76.path;
+if(typeof data79 === "string"){
+if(func3(data79) < 1){
+const err167 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/path",schemaPath:"#/properties/sinks/additionalProperties/allOf/0/then/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -3357,9 +3386,9 @@ vErrors.push(err167);
 }
 errors++;
 }
-if((typeof data79 == "number") && (isFinite(data79))){
-if(data79 < 1024 || isNaN(data79)){
-const err168 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/maxBytes",schemaPath:"#/properties/sinks/additionalProperties/allOf/0/then/properties/maxBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024"};
+}
+else {
+const err168 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/path",schemaPath:"#/properties/sinks/additionalProperties/allOf/0/then/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -3369,9 +3398,9 @@ vErrors.push(err168);
 errors++;
 }
 }
-let data80 = data75.maxFiles;
+let data80 = data76.maxBytes;
 if(!(((typeof data80 == "number") && (!(data80 % 1) && !isNaN(data80))) && (isFinite(data80)))){
-const err169 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/maxFiles",schemaPath:"#/properties/sinks/additionalProperties/allOf/0/then/properties/maxFiles/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err169 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/maxBytes",schemaPath:"#/properties/sinks/additionalProperties/allOf/0/then/properties/maxBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -3381,8 +3410,8 @@ vErrors.push(err169);
 errors++;
 }
 if((typeof data80 == "number") && (isFinite(data80))){
-if(data80 > 1000 || isNaN(data80)){
-const err170 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/maxFiles",schemaPath:"#/properties/sinks/additionalProperties/allOf/0/then/properties/maxFiles/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000"};
+if(data80 < 1024 || isNaN(data80)){
+const err170 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/maxBytes",schemaPath:"#/properties/sinks/additionalProperties/allOf/0/then/properties/maxBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024"};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -3391,8 +3420,10 @@ vErrors.push(err170);
 }
 errors++;
 }
-if(data80 < 1 || isNaN(data80)){
-const err171 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/maxFiles",schemaPath:"#/properties/sinks/additionalProperties/allOf/0/then/properties/maxFiles/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+let data81 = data76.maxFiles;
+if(!(((typeof data81 == "number") && (!(data81 % 1) && !isNaN(data81))) && (isFinite(data81)))){
+const err171 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/maxFiles",schemaPath:"#/properties/sinks/additionalProperties/allOf/0/then/properties/maxFiles/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -3401,9 +3432,9 @@ vErrors.push(err171);
 }
 errors++;
 }
-}
-if(typeof data75.fsync !== "boolean"){
-const err172 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/fsync",schemaPath:"#/properties/sinks/additionalProperties/allOf/0/then/properties/fsync/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if((typeof data81 == "number") && (isFinite(data81))){
+if(data81 > 1000 || isNaN(data81)){
+const err172 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/maxFiles",schemaPath:"#/properties/sinks/additionalProperties/allOf/0/then/properties/maxFiles/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000"};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -3412,12 +3443,8 @@ vErrors.push(err172);
 }
 errors++;
 }
-}
-var _valid0 = _errs169 === errors;
-valid24 = _valid0;
-}
-if(!valid24){
-const err173 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/sinks/additionalProperties/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data81 < 1 || isNaN(data81)){
+const err173 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/maxFiles",schemaPath:"#/properties/sinks/additionalProperties/allOf/0/then/properties/maxFiles/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -3426,13 +3453,9 @@ vErrors.push(err173);
 }
 errors++;
 }
-const _errs181 = errors;
-let valid27 = true;
-const _errs182 = errors;
-if(data75 && typeof data75 == "object" && !Array.isArray(data75)){
-if(data75.type !== undefined){
-if("mqtt" !== data75.type){
-const err174 = {};
+}
+if(typeof data76.fsync !== "boolean"){
+const err174 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/fsync",schemaPath:"#/properties/sinks/additionalProperties/allOf/0/then/properties/fsync/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -3442,28 +3465,11 @@ vErrors.push(err174);
 errors++;
 }
 }
+var _valid0 = _errs171 === errors;
+valid24 = _valid0;
 }
-var _valid1 = _errs182 === errors;
-errors = _errs181;
-if(vErrors !== null){
-if(_errs181){
-vErrors.length = _errs181;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid1){
-const _errs184 = errors;
-if(data75 && typeof data75 == "object" && !Array.isArray(data75)){
-if(data75.topic === undefined){
-data75.topic = "fieldhub/{deviceId}/messages";
-}
-if(data75.qos === undefined){
-data75.qos = 1;
-}
-if(data75.url === undefined){
-const err175 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/sinks/additionalProperties/allOf/1/then/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'"};
+if(!valid24){
+const err175 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/sinks/additionalProperties/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -3472,9 +3478,13 @@ vErrors.push(err175);
 }
 errors++;
 }
-for(const key19 in data75){
-if(!((((((((key19 === "type") || (key19 === "url")) || (key19 === "topic")) || (key19 === "qos")) || (key19 === "clientId")) || (key19 === "username")) || (key19 === "password")) || (key19 === "caFile"))){
-const err176 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/sinks/additionalProperties/allOf/1/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
+const _errs183 = errors;
+let valid27 = true;
+const _errs184 = errors;
+if(data76 && typeof data76 == "object" && !Array.isArray(data76)){
+if(data76.type !== undefined){
+if("mqtt" !== data76.type){
+const err176 = {};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -3484,9 +3494,28 @@ vErrors.push(err176);
 errors++;
 }
 }
-if(data75.type !== undefined){
-if("mqtt" !== data75.type){
-const err177 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/sinks/additionalProperties/allOf/1/then/properties/type/const",keyword:"const",params:{allowedValue: "mqtt"},message:"must be equal to constant"};
+}
+var _valid1 = _errs184 === errors;
+errors = _errs183;
+if(vErrors !== null){
+if(_errs183){
+vErrors.length = _errs183;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid1){
+const _errs186 = errors;
+if(data76 && typeof data76 == "object" && !Array.isArray(data76)){
+if(data76.topic === undefined){
+data76.topic = "fieldhub/{deviceId}/messages";
+}
+if(data76.qos === undefined){
+data76.qos = 1;
+}
+if(data76.url === undefined){
+const err177 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/sinks/additionalProperties/allOf/1/then/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'"};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -3495,12 +3524,9 @@ vErrors.push(err177);
 }
 errors++;
 }
-}
-if(data75.url !== undefined){
-let data84 = data75.url;
-if(typeof data84 === "string"){
-if(!pattern4.test(data84)){
-const err178 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/url",schemaPath:"#/properties/sinks/additionalProperties/allOf/1/then/properties/url/pattern",keyword:"pattern",params:{pattern: "^mqtts?://"},message:"must match pattern \""+"^mqtts?://"+"\""};
+for(const key19 in data76){
+if(!((((((((key19 === "type") || (key19 === "url")) || (key19 === "topic")) || (key19 === "qos")) || (key19 === "clientId")) || (key19 === "username")) || (key19 === "password")) || (key19 === "caFile"))){
+const err178 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/sinks/additionalProperties/allOf/1/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -3510,8 +3536,9 @@ vErrors.push(err178);
 errors++;
 }
 }
-else {
-const err179 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/url",schemaPath:"#/properties/sinks/additionalProperties/allOf/1/then/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data76.type !== undefined){
+if("mqtt" !== data76.type){
+const err179 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/sinks/additionalProperties/allOf/1/then/properties/type/const",keyword:"const",params:{allowedValue: "mqtt"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -3521,10 +3548,11 @@ vErrors.push(err179);
 errors++;
 }
 }
-let data85 = data75.topic;
+if(data76.url !== undefined){
+let data85 = data76.url;
 if(typeof data85 === "string"){
-if(func3(data85) < 1){
-const err180 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/topic",schemaPath:"#/properties/sinks/additionalProperties/allOf/1/then/properties/topic/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(!pattern4.test(data85)){
+const err180 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/url",schemaPath:"#/properties/sinks/additionalProperties/allOf/1/then/properties/url/pattern",keyword:"pattern",params:{pattern: "^mqtts?://"},message:"must match pattern \""+"^mqtts?://"+"\""};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -3535,7 +3563,7 @@ errors++;
 }
 }
 else {
-const err181 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/topic",schemaPath:"#/properties/sinks/additionalProperties/allOf/1/then/properties/topic/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err181 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/url",schemaPath:"#/properties/sinks/additionalProperties/allOf/1/then/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -3544,9 +3572,11 @@ vErrors.push(err181);
 }
 errors++;
 }
-let data86 = data75.qos;
-if(!((data86 === 0) || (data86 === 1))){
-const err182 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/qos",schemaPath:"#/properties/sinks/additionalProperties/allOf/1/then/properties/qos/enum",keyword:"enum",params:{allowedValues: schema12.properties.sinks.additionalProperties.allOf[1].then.properties.qos.enum},message:"must be equal to one of the allowed values"};
+}
+let data86 = data76.topic;
+if(typeof data86 === "string"){
+if(func3(data86) < 1){
+const err182 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/topic",schemaPath:"#/properties/sinks/additionalProperties/allOf/1/then/properties/topic/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -3555,11 +3585,9 @@ vErrors.push(err182);
 }
 errors++;
 }
-if(data75.clientId !== undefined){
-let data87 = data75.clientId;
-if(typeof data87 === "string"){
-if(func3(data87) < 1){
-const err183 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/clientId",schemaPath:"#/properties/sinks/additionalProperties/allOf/1/then/properties/clientId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err183 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/topic",schemaPath:"#/properties/sinks/additionalProperties/allOf/1/then/properties/topic/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -3568,9 +3596,9 @@ vErrors.push(err183);
 }
 errors++;
 }
-}
-else {
-const err184 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/clientId",schemaPath:"#/properties/sinks/additionalProperties/allOf/1/then/properties/clientId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data87 = data76.qos;
+if(!((data87 === 0) || (data87 === 1))){
+const err184 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/qos",schemaPath:"#/properties/sinks/additionalProperties/allOf/1/then/properties/qos/enum",keyword:"enum",params:{allowedValues: schema12.properties.sinks.additionalProperties.allOf[1].then.properties.qos.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -3579,12 +3607,11 @@ vErrors.push(err184);
 }
 errors++;
 }
-}
-if(data75.username !== undefined){
-let data88 = data75.username;
+if(data76.clientId !== undefined){
+let data88 = data76.clientId;
 if(typeof data88 === "string"){
 if(func3(data88) < 1){
-const err185 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/username",schemaPath:"#/properties/sinks/additionalProperties/allOf/1/then/properties/username/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err185 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/clientId",schemaPath:"#/properties/sinks/additionalProperties/allOf/1/then/properties/clientId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err185];
 }
@@ -3595,7 +3622,7 @@ errors++;
 }
 }
 else {
-const err186 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/username",schemaPath:"#/properties/sinks/additionalProperties/allOf/1/then/properties/username/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err186 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/clientId",schemaPath:"#/properties/sinks/additionalProperties/allOf/1/then/properties/clientId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -3605,9 +3632,11 @@ vErrors.push(err186);
 errors++;
 }
 }
-if(data75.password !== undefined){
-if(typeof data75.password !== "string"){
-const err187 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/password",schemaPath:"#/properties/sinks/additionalProperties/allOf/1/then/properties/password/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data76.username !== undefined){
+let data89 = data76.username;
+if(typeof data89 === "string"){
+if(func3(data89) < 1){
+const err187 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/username",schemaPath:"#/properties/sinks/additionalProperties/allOf/1/then/properties/username/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -3617,11 +3646,8 @@ vErrors.push(err187);
 errors++;
 }
 }
-if(data75.caFile !== undefined){
-let data90 = data75.caFile;
-if(typeof data90 === "string"){
-if(func3(data90) < 1){
-const err188 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/caFile",schemaPath:"#/properties/sinks/additionalProperties/allOf/1/then/properties/caFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err188 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/username",schemaPath:"#/properties/sinks/additionalProperties/allOf/1/then/properties/username/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -3631,8 +3657,9 @@ vErrors.push(err188);
 errors++;
 }
 }
-else {
-const err189 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/caFile",schemaPath:"#/properties/sinks/additionalProperties/allOf/1/then/properties/caFile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data76.password !== undefined){
+if(typeof data76.password !== "string"){
+const err189 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/password",schemaPath:"#/properties/sinks/additionalProperties/allOf/1/then/properties/password/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -3642,12 +3669,11 @@ vErrors.push(err189);
 errors++;
 }
 }
-}
-var _valid1 = _errs184 === errors;
-valid27 = _valid1;
-}
-if(!valid27){
-const err190 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/sinks/additionalProperties/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data76.caFile !== undefined){
+let data91 = data76.caFile;
+if(typeof data91 === "string"){
+if(func3(data91) < 1){
+const err190 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/caFile",schemaPath:"#/properties/sinks/additionalProperties/allOf/1/then/properties/caFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -3656,9 +3682,9 @@ vErrors.push(err190);
 }
 errors++;
 }
-if(data75 && typeof data75 == "object" && !Array.isArray(data75)){
-if(data75.type === undefined){
-const err191 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/sinks/additionalProperties/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+}
+else {
+const err191 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/caFile",schemaPath:"#/properties/sinks/additionalProperties/allOf/1/then/properties/caFile/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -3667,10 +3693,13 @@ vErrors.push(err191);
 }
 errors++;
 }
-if(data75.type !== undefined){
-let data91 = data75.type;
-if(!((data91 === "file") || (data91 === "mqtt"))){
-const err192 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/sinks/additionalProperties/properties/type/enum",keyword:"enum",params:{allowedValues: schema12.properties.sinks.additionalProperties.properties.type.enum},message:"must be equal to one of the allowed values"};
+}
+}
+var _valid1 = _errs186 === errors;
+valid27 = _valid1;
+}
+if(!valid27){
+const err192 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/sinks/additionalProperties/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -3679,10 +3708,9 @@ vErrors.push(err192);
 }
 errors++;
 }
-}
-}
-else {
-const err193 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/sinks/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data76 && typeof data76 == "object" && !Array.isArray(data76)){
+if(data76.type === undefined){
+const err193 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/sinks/additionalProperties/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err193];
 }
@@ -3691,10 +3719,10 @@ vErrors.push(err193);
 }
 errors++;
 }
-}
-}
-else {
-const err194 = {instancePath:instancePath+"/sinks",schemaPath:"#/properties/sinks/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data76.type !== undefined){
+let data92 = data76.type;
+if(!((data92 === "file") || (data92 === "mqtt"))){
+const err194 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/sinks/additionalProperties/properties/type/enum",keyword:"enum",params:{allowedValues: schema12.properties.sinks.additionalProperties.properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err194];
 }
@@ -3704,14 +3732,9 @@ vErrors.push(err194);
 errors++;
 }
 }
-if(data.routes !== undefined){
-let data92 = data.routes;
-if(data92 && typeof data92 == "object" && !Array.isArray(data92)){
-for(const key20 in data92){
-const _errs203 = errors;
-if(typeof key20 === "string"){
-if(!pattern5.test(key20)){
-const err195 = {instancePath:instancePath+"/routes",schemaPath:"#/properties/routes/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_-]{0,63}$"+"\"",propertyName:key20};
+}
+else {
+const err195 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/sinks/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err195];
 }
@@ -3721,9 +3744,9 @@ vErrors.push(err195);
 errors++;
 }
 }
-var valid31 = _errs203 === errors;
-if(!valid31){
-const err196 = {instancePath:instancePath+"/routes",schemaPath:"#/properties/routes/propertyNames",keyword:"propertyNames",params:{propertyName: key20},message:"property name must be valid"};
+}
+else {
+const err196 = {instancePath:instancePath+"/sinks",schemaPath:"#/properties/sinks/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err196];
 }
@@ -3733,11 +3756,14 @@ vErrors.push(err196);
 errors++;
 }
 }
-for(const key21 in data92){
-let data93 = data92[key21];
-if(typeof data93 === "string"){
-if(func3(data93) < 1){
-const err197 = {instancePath:instancePath+"/routes/" + key21.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/routes/additionalProperties/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data.routes !== undefined){
+let data93 = data.routes;
+if(data93 && typeof data93 == "object" && !Array.isArray(data93)){
+for(const key20 in data93){
+const _errs205 = errors;
+if(typeof key20 === "string"){
+if(!pattern5.test(key20)){
+const err197 = {instancePath:instancePath+"/routes",schemaPath:"#/properties/routes/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_-]{0,63}$"+"\"",propertyName:key20};
 if(vErrors === null){
 vErrors = [err197];
 }
@@ -3747,8 +3773,9 @@ vErrors.push(err197);
 errors++;
 }
 }
-else {
-const err198 = {instancePath:instancePath+"/routes/" + key21.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/routes/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var valid31 = _errs205 === errors;
+if(!valid31){
+const err198 = {instancePath:instancePath+"/routes",schemaPath:"#/properties/routes/propertyNames",keyword:"propertyNames",params:{propertyName: key20},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err198];
 }
@@ -3758,9 +3785,11 @@ vErrors.push(err198);
 errors++;
 }
 }
-}
-else {
-const err199 = {instancePath:instancePath+"/routes",schemaPath:"#/properties/routes/type",keyword:"type",params:{type: "object"},message:"must be object"};
+for(const key21 in data93){
+let data94 = data93[key21];
+if(typeof data94 === "string"){
+if(func3(data94) < 1){
+const err199 = {instancePath:instancePath+"/routes/" + key21.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/routes/additionalProperties/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err199];
 }
@@ -3770,14 +3799,37 @@ vErrors.push(err199);
 errors++;
 }
 }
-}
 else {
-const err200 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err200 = {instancePath:instancePath+"/routes/" + key21.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/routes/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err200];
 }
 else {
 vErrors.push(err200);
+}
+errors++;
+}
+}
+}
+else {
+const err201 = {instancePath:instancePath+"/routes",schemaPath:"#/properties/routes/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err201];
+}
+else {
+vErrors.push(err201);
+}
+errors++;
+}
+}
+}
+else {
+const err202 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err202];
+}
+else {
+vErrors.push(err202);
 }
 errors++;
 }
