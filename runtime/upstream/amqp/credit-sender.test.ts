@@ -1,36 +1,7 @@
-import { EventEmitter } from 'node:events';
-import type { Delivery, Sender } from 'rhea';
+import type { Sender } from 'rhea';
 import { describe, expect, it } from 'vitest';
 import { CreditSender } from './credit-sender.js';
-
-/**
- * A stand-in for a rhea sender with rhea's counters: `send` queues a delivery without touching
- * `credit`; `transfer()` is what rhea's next processing pass does (credit-1, delivery_count+1).
- */
-class FakeSender extends EventEmitter {
-  credit = 0;
-  delivery_count = 0;
-  sent: unknown[] = [];
-  private untransferred = 0;
-  open = true;
-  is_open(): boolean { return this.open; }
-  sendable(): boolean { return this.credit > 0; }
-  send(m: unknown): Delivery {
-    this.sent.push(m);
-    this.untransferred++;
-    return { id: this.sent.length } as unknown as Delivery;
-  }
-  transfer(): void {
-    const n = Math.min(this.untransferred, this.credit);
-    this.credit -= n;
-    this.delivery_count += n;
-    this.untransferred -= n;
-  }
-  grant(n: number): void {
-    this.credit += n;
-    this.emit('sendable');
-  }
-}
+import { FakeSender } from './test-sender.js';
 
 const entry = (n: number, log: number[]) => ({ message: { body: n }, onSent: () => void log.push(n) });
 

@@ -79,6 +79,13 @@ export class IdentityLinks {
     this.telemetry = new TelemetryLink(
       this.track(session.open_sender({ name: name('events'), target: { address: events }, properties: clientVersion }) as Sender, events),
       events, env.budget, o.sendTimeoutMs,
+      // Unsettled on the wire past its time: the links go down and come back, so a retry cannot
+      // overtake or trail what was sent after it on this link.
+      (err) => {
+        if (this.state !== 'up') return;
+        this.close(err);
+        this.env.onDown(err);
+      },
     );
     if (env.ref.moduleId === undefined) {
       const receiver = this.track(session.open_receiver({

@@ -3,6 +3,11 @@
  * the wire in call order, unsettled; each send resolves on the upstream's `accepted` and fails
  * on `rejected` (see error-map), `released`/`modified`, a lost link or its timeout. Messages the
  * credit does not cover wait in order; a budget shared by all identities bounds what waits.
+ *
+ * A message already on the wire that is not settled in time calls `onStuck`: the owner takes the
+ * identity's links down (and this link fails everything pending with that error), so the retry
+ * goes on a new link after everything sent before it, not beside later messages that might be
+ * accepted first.
  */
 import type { Delivery, EventContext, Sender } from 'rhea';
 import type { Message } from '../../../hub-core/core/types.js';
@@ -47,6 +52,7 @@ export class TelemetryLink {
     private readonly address: string,
     private readonly budget: SendBudget,
     private readonly sendTimeoutMs: number,
+    private readonly onStuck?: (err: RuntimeError) => void,
   ) {
     this.out = new CreditSender(link, budget.max);
     link.on('accepted', (c: EventContext) => this.settle(c.delivery, undefined));
@@ -104,8 +110,10 @@ export class TelemetryLink {
   }
 
   private timedOut(p: PendingSend): void {
+    const err = timeoutError(`telemetry not settled upstream within ${this.sendTimeoutMs} ms`);
     if (p.delivery === undefined) this.out.cancel(p.entry);
-    this.finish(p, timeoutError(`telemetry not settled upstream within ${this.sendTimeoutMs} ms`));
+    this.finish(p, err);
+    if (p.delivery !== undefined) this.onStuck?.(err);
   }
 
   private finish(p: PendingSend, err: RuntimeError | undefined): void {
