@@ -3,12 +3,16 @@
  * The core imports no protocol library and no head. A head turns wire frames into these calls and
  * implements a {@link DeviceProxy} per connected identity; the core answers through that proxy.
  */
-import type { HubError } from '../errors.js';
 import type { ServiceQueuesApi } from './service-queue-api.js';
 import type {
   AccessPolicy, C2dDelivery, Device, DeviceInput, FeedbackRecord, IdentityRef, JsonObject, JsonValue,
-  Message, MethodRequest, MethodResult, Module, ModuleInput, Permission, Principal, StoredTelemetry, Twin,
+  Message, MethodResult, Module, ModuleInput, Permission, Principal, StoredTelemetry, Twin,
 } from './types.js';
+import type { FileService, FileUploadOptions } from './file-api.js';
+import type { ConnectOptions, DeviceProxy, DeviceSession } from './session-api.js';
+
+export type { BlobGrant, BlobProperties, FileNotification, FileService, FileUploadOptions, FileUploadResult, FileUploadTarget } from './file-api.js';
+export type { ConnectOptions, DeviceProxy, DeviceSession } from './session-api.js';
 
 /** A clock the core reads; tests pass a fake. */
 export interface Clock {
@@ -62,64 +66,6 @@ export interface HubCoreOptions {
   clock?: Clock;
   /** File upload (blob folder and limits). Without it, file upload answers FH_FILE_DISABLED. */
   files?: FileUploadOptions;
-}
-
-/**
- * Implemented by a head, one per connected identity. The core calls it; every method returns at
- * once (the head writes to its socket). Settlement and answers come back through the session.
- */
-export interface DeviceProxy {
-  /** Which protocol; shown in logs and connection state. */
-  readonly protocol: 'mqtt' | 'amqp' | 'https' | 'module';
-  /** A C2D message (or, with `message.system.inputName`, a module input message). */
-  sendC2d(delivery: C2dDelivery): void;
-  /** A direct method request. The head answers with {@link DeviceSession.respondToMethod}. */
-  sendMethodRequest(request: MethodRequest): void;
-  /** A desired-properties change: the applied patch plus `$version`. */
-  sendDesiredPatch(patch: JsonObject): void;
-  /** The core ends this connection: disabled or deleted identity, a newer connection, token expiry. */
-  close(reason: HubError): void;
-}
-
-/** What a connected identity may do; returned by {@link HubCore.connect}. */
-export interface DeviceSession {
-  readonly identity: IdentityRef;
-  /**
-   * Resolves once the message is durably stored (only then may the head acknowledge it). The core
-   * takes `system` and `properties` without a copy (hot path): it stamps `system` in place and hands
-   * both to telemetry listeners, so pass objects made for this message and leave them alone after.
-   */
-  sendTelemetry(message: Message): Promise<StoredTelemetry>;
-  /** The device view of its twin: `{desired, reported}`, each with `$version`. */
-  getTwin(): Promise<{ desired: JsonObject; reported: JsonObject }>;
-  /** Applies a reported-properties patch (null deletes); resolves to the new reported `$version`. */
-  updateReported(patch: unknown): Promise<number>;
-  /** The device's answer to a method request it received through the proxy. */
-  respondToMethod(rid: string, status: number, payload: JsonValue): void;
-  /** Start/stop pushing C2D messages to the proxy (MQTT subscription, AMQP receiver link). */
-  setC2dEnabled(on: boolean): void;
-  /** Start/stop accepting direct methods for this identity. */
-  setMethodsEnabled(on: boolean): void;
-  /** Start/stop desired-property notifications. */
-  setDesiredEnabled(on: boolean): void;
-  /** Settle a C2D delivery: complete (success), reject (dead-letter) or abandon (re-queue). */
-  completeC2d(lockToken: string): Promise<void>;
-  rejectC2d(lockToken: string): Promise<void>;
-  abandonC2d(lockToken: string): Promise<void>;
-  /** A renewed token on the same connection; the new expiry replaces the old. */
-  renew(principal: Principal): void;
-  /** The head calls this when the connection ends, for whatever reason. Idempotent. */
-  disconnect(): void;
-  /** True until disconnect() or the core closed it. */
-  readonly active: boolean;
-}
-
-export interface ConnectOptions {
-  /**
-   * Keep C2D messages locked on this session when it ends so they are redelivered on the next
-   * session (MQTT persistent sessions). When false, locked messages are abandoned at disconnect.
-   */
-  persistentSession?: boolean;
 }
 
 export interface RegistryService {
@@ -258,108 +204,6 @@ export interface QueryResult {
 export interface QueryService {
   /** IoT Hub query language over devices (twins): SELECT * FROM devices [WHERE …]. */
   query(sql: string, options?: { maxItemCount?: number; continuation?: string }): Promise<QueryResult>;
-}
-
-/** File upload settings: where blobs are stored and how much. */
-export interface FileUploadOptions {
-  /** Absolute folder; a blob lands in `{dir}/{deviceId}/{blobName}`. */
-  dir: string;
-  /** Largest file, bytes. Default 268435456 (256 MiB). */
-  maxFileBytes?: number;
-  /** Bytes the folder may hold: stored files plus uploads in progress. Default 1073741824 (1 GiB). */
-  quotaBytes?: number;
-  /** Lifetime of a blob SAS token and of its correlation id, seconds. Default 3600. */
-  sasTtlS?: number;
-  /** Emit a file notification for each successful upload. Default true. */
-  notifications?: boolean;
-}
-
-/** Where a device uploads one file (the answer to `POST /devices/{d}/files`, minus hostName). */
-export interface FileUploadTarget {
-  correlationId: string;
-  containerName: string;
-  /** `{deviceId}/{blobName}`, each path segment percent-encoded: ready to go into the blob URL. */
-  blobName: string;
-  /** Starts with `?`; authorises writing exactly this blob until `expiresAt`. */
-  sasToken: string;
-  /** ISO time the SAS token and the correlation id expire. */
-  expiresAt: string;
-}
-
-/** What the device reports after uploading (`POST /devices/{d}/files/notifications`). */
-export interface FileUploadResult {
-  isSuccess: boolean;
-  statusCode: number;
-  statusDescription: string;
-}
-
-/** A file notification, as the service receives it (wire contract E). */
-export interface FileNotification {
-  deviceId: string;
-  /** `https://{host}/{container}/{encoded blobName}`. */
-  blobUri: string;
-  /** `{deviceId}/{blobName}`, decoded. */
-  blobName: string;
-  /** ISO time the blob was last written. */
-  lastUpdatedTime: string;
-  blobSizeInBytes: number;
-  /** ISO time the hub took the device's notification. */
-  enqueuedTimeUtc: string;
-}
-
-/** Write access to one blob, as a verified blob SAS token grants it. */
-export interface BlobGrant {
-  readonly deviceId: string;
-  /** The device-relative blob name (decoded, `/`-separated). */
-  readonly blobName: string;
-  readonly correlationId: string;
-  readonly maxBytes: number;
-  readonly expiresAtMs: number;
-}
-
-/** What a completed blob write reports (the storage API's ETag and Last-Modified). */
-export interface BlobProperties {
-  etag: string;
-  lastModifiedMs: number;
-  sizeBytes: number;
-}
-
-/**
- * File upload: the correlation ids handed to devices, the blob folder with its quota, and file
- * notifications. Protocol-free: a head parses the storage API and passes bodies as byte streams.
- */
-export interface FileService {
-  /** False when the hub has no upload folder; then every operation throws FH_FILE_DISABLED. */
-  readonly enabled: boolean;
-  /** The one container blobs are uploaded to (the first path segment of a blob URL). */
-  readonly containerName: string;
-  /**
-   * Starts an upload of `blobName` (validated: no `..`, no absolute or empty segments) by
-   * `deviceId`. `endpoint` is the blob endpoint's `host[:port]` as given to the device; it goes
-   * into the notification's blobUri. FH_MSG_INVALID, FH_FILE_TOO_MANY_UPLOADS, FH_FILE_QUOTA.
-   */
-  createUpload(deviceId: string, blobName: string, endpoint: string): Promise<FileUploadTarget>;
-  /**
-   * The device's completion report. Ends the correlation id; on success (and with notifications
-   * on) emits and returns the file notification. FH_FILE_UPLOAD_UNKNOWN; FH_MSG_INVALID when it
-   * reports success for a blob that was never written.
-   */
-  completeUpload(deviceId: string, correlationId: string, result: FileUploadResult): Promise<FileNotification | undefined>;
-  /**
-   * Verifies a blob SAS token (the request's query) for the blob at `path` (decoded segments
-   * after the container: device id, then the blob name's segments). FH_FILE_SAS_INVALID.
-   */
-  authorizeBlob(containerName: string, path: readonly string[], sas: URLSearchParams): BlobGrant;
-  /** Put Blob: streams `body` to the folder (replacing the blob). FH_FILE_TOO_LARGE, FH_FILE_QUOTA. */
-  putBlob(grant: BlobGrant, body: AsyncIterable<Uint8Array>, declaredBytes?: number): Promise<BlobProperties>;
-  /** Put Block: stages one block of the upload (base64 id). FH_MSG_INVALID, FH_FILE_TOO_LARGE, FH_FILE_QUOTA. */
-  putBlock(grant: BlobGrant, blockId: string, body: AsyncIterable<Uint8Array>, declaredBytes?: number): Promise<void>;
-  /** Put Block List: writes the blob from staged blocks, in list order. FH_MSG_INVALID, FH_FILE_TOO_LARGE, FH_FILE_QUOTA. */
-  putBlockList(grant: BlobGrant, blockIds: readonly string[]): Promise<BlobProperties>;
-  /** Bytes held (files plus uploads in progress) and the limits. */
-  usage(): { usedBytes: number; quotaBytes: number; maxFileBytes: number };
-  /** Called for each file notification; returns an unsubscribe function. */
-  onFileNotification(listener: (notification: FileNotification) => void): () => void;
 }
 
 /** Events the core emits (typed map). */
