@@ -50,6 +50,8 @@ class AmqpLink implements AmqpUpstreamLink {
   private retryAt: number | undefined;
   private openedAt: number | undefined;
   private attempts = 0;
+  /** Connections lost since the last one that stayed up `stableAfterMs` (logging: one warning per outage). */
+  private failuresInRow = 0;
   private lastError: UpstreamLinkStatus['lastError'];
   private closing: Promise<void> | undefined;
 
@@ -187,13 +189,16 @@ class AmqpLink implements AmqpUpstreamLink {
     if (conn !== this.conn || this.closing !== undefined) return;
     this.state = 'connected';
     this.openedAt = Date.now();
-    AmqpLinkEvents.connected(this.log, this.o.connectHost, this.o.port, this.identities.size);
+    AmqpLinkEvents.connected(this.log, this.o.connectHost, this.o.port, this.identities.size, this.failuresInRow);
     this.identities.connected();
   }
 
   private lost(conn: UpstreamConnection, err: RuntimeError): void {
     if (conn !== this.conn || this.closing !== undefined) return;
     this.conn = undefined;
+    // A connection that stayed up a while ended the outage: this failure starts a new one.
+    if (this.openedAt !== undefined && Date.now() - this.openedAt >= this.o.stableAfterMs) this.failuresInRow = 0;
+    this.failuresInRow++;
     this.lastError = { code: err.code, message: err.message, at: new Date().toISOString() };
     this.identities.connectionLost(err.code === 'FH_UPSTREAM_OFFLINE' ? err : offlineError(err.message, err), true);
     // A connection that stayed up a while was a success: the next failure starts from the bottom.
@@ -202,7 +207,7 @@ class AmqpLink implements AmqpUpstreamLink {
     if (this.identities.size === 0) {
       // Nothing to mirror: the next addIdentity connects.
       this.state = 'stopped';
-      AmqpLinkEvents.connectionLost(this.log, err, -1);
+      AmqpLinkEvents.connectionLost(this.log, err, -1, this.failuresInRow);
       return;
     }
     const delay = this.backoff.next();
@@ -210,6 +215,6 @@ class AmqpLink implements AmqpUpstreamLink {
     this.state = 'backoff';
     this.retryAt = Date.now() + delay;
     this.reconnectTimer = setTimeout(() => this.connect(), delay);
-    AmqpLinkEvents.connectionLost(this.log, err, delay);
+    AmqpLinkEvents.connectionLost(this.log, err, delay, this.failuresInRow);
   }
 }

@@ -17,11 +17,18 @@ export const AmqpLinkEvents = {
   connecting(log: Logger, host: string, port: number, attempt: number): void {
     log.debug({ event: 'connecting', host, port, attempt }, 'connecting to the upstream');
   },
-  connected(log: Logger, host: string, port: number, identities: number): void {
-    log.info({ event: 'connected', host, port, identities }, 'upstream connection open');
+  connected(log: Logger, host: string, port: number, identities: number, failedAttempts: number): void {
+    log.info({ event: 'connected', host, port, identities, failedAttempts },
+      failedAttempts === 0 ? 'upstream connection open' : `upstream connection open after ${failedAttempts} failed attempts`);
   },
-  connectionLost(log: Logger, err: unknown, retryInMs: number): void {
-    log.warn({ event: 'connection-lost', code: codeOf(err), reason: messageOf(err), retryInMs }, 'upstream connection lost; retrying');
+  /**
+   * A warning for the first failure of an outage, debug for the retries after it (a short backoff
+   * would otherwise write a warning every few seconds for as long as the upstream is away).
+   */
+  connectionLost(log: Logger, err: unknown, retryInMs: number, failuresInRow: number): void {
+    const fields = { event: 'connection-lost', code: codeOf(err), reason: messageOf(err), retryInMs, failuresInRow };
+    if (failuresInRow <= 1) log.warn(fields, 'upstream connection lost; retrying (further attempts of this outage log at debug)');
+    else log.debug(fields, 'upstream connection attempt failed; retrying');
   },
   identityOnline(log: Logger, identity: string): void {
     log.debug({ event: 'identity-online', identity }, 'identity online upstream');
