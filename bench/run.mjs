@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench`: one JSON line per scenario per target on stdout, progress on stderr.
 //   --only idle|mqtt-ingest|amqp-ingest|mqtt-connections|gateway|modbus   run one scenario
-//   idle: resident memory of each target at rest after --idle-settle seconds (default 30), fieldhub
+//   idle: resident memory of each target at rest after --idle-settle seconds (default 30), fieldhub (and
+//   fieldhub-gateway, `fieldhub start` on its embedded default)
 //   with --idle-devices identities (default 100), beside plain node; see bench/lib/idle-bench.mjs.
 //   --duration S    measured seconds of mqtt-ingest, amqp-ingest and gateway (live) (default 10, after a warm-up)
 //   --targets fieldhub,mosquitto,aedes    which brokers (default all three; amqp-ingest: fieldhub only)

@@ -8,8 +8,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type ValidateFunction } from 'ajv';
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
+import type { ValidateFunction } from 'ajv';
 import { expandBleUuid } from './codecs/ble-uuid.js';
 import { ProfileError } from './errors.js';
 import { checkProfileDocument } from './profile-checks.js';
@@ -31,11 +31,15 @@ export interface LoadProfileOptions {
   cwd?: string;
 }
 
+// ajv and yaml load with the first profile, not with this file: the modbus factory's config check
+// imports it, and a gateway without Modbus devices never loads a profile.
+const load = createRequire(import.meta.url);
 let validator: ValidateFunction | undefined;
 function validate(): ValidateFunction {
-  validator ??= new Ajv({ allErrors: true, useDefaults: true, strict: true }).compile(profileSchema);
+  validator ??= new (load('ajv') as typeof import('ajv')).Ajv({ allErrors: true, useDefaults: true, strict: true }).compile(profileSchema);
   return validator;
 }
+const parseYaml = (text: string): unknown => (load('yaml') as typeof import('yaml')).parse(text);
 
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {

@@ -4,9 +4,12 @@
 // --idle-settle seconds: V8 gives memory back some seconds after start (its memory reducer), so
 // the figure is the mean of the last five samples, beside the RSS right after start. RSS is split
 // into anonymous memory (heap, stacks) and file-backed pages (the mapped program: for Node,
-// mostly the node binary), and `node` alone, idle, is measured beside them as the floor.
+// mostly the node binary), and `node` alone, idle, is measured beside them as the floor. With
+// fieldhub among the targets, its gateway (`fieldhub start` with the default configuration: the
+// local hub, the system module, no upstream) is measured beside them too, as `fieldhub-gateway`.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { startFieldhubProcess } from './gateway-procs.mjs';
 import { round, statusMB, waitExit } from './measure.mjs';
 
 export const IDLE_OPTIONS = {
@@ -33,6 +36,19 @@ async function startNodeBaseline() {
       child.kill('SIGTERM');
       await waitExit(child, 5000);
     },
+  };
+}
+
+/**
+ * `fieldhub start` as a board runs it out of the box: an empty JSON config file, so every key has
+ * the embedded default's value (the local hub, the system module, no upstream, no routes).
+ */
+async function startGatewayDefault() {
+  const gw = await startFieldhubProcess('start', {});
+  return {
+    name: 'fieldhub-gateway', pid: gw.pid, rssAtReadyMB: statusMB(gw.pid, 'VmRSS'),
+    engine: `fieldhub ${JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version} start (default configuration)`,
+    stop: () => gw.stop(),
   };
 }
 
@@ -81,6 +97,9 @@ export async function runIdleScenario(args, targets, starters, emit, progress) {
           broker.identities = devices;
         }
       } })),
+      ...(targets.includes('fieldhub') ? [{ name: 'fieldhub-gateway', start: async () => {
+        running.push(await startGatewayDefault());
+      } }] : []),
       { name: 'node', start: async () => {
         const b = await startNodeBaseline();
         running.push(b);

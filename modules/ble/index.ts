@@ -6,11 +6,11 @@
  */
 import type { ModuleFactory } from '../../runtime/modules/api.js';
 import { bleManifest } from './manifest.js';
-import { BleModule } from './module.js';
 
 export const bleFactory: ModuleFactory = {
   manifest: bleManifest,
-  create: () => new BleModule(),
+  // The implementation (node-ble, dbus-next, the profile loader) loads when an instance starts.
+  create: async () => new (await import('./module.js')).BleModule(),
 };
 
 export type { BleConfig, BleDeviceConfig, BleAllowList } from './manifest.js';

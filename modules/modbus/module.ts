@@ -11,6 +11,7 @@ import type { ModbusProfile } from '../../devices/profile.js';
 import { RuntimeError } from '../../runtime/errors.js';
 import type { FieldhubModule, ModuleContext } from '../../runtime/modules/api.js';
 import { PortArbiter } from './arbiter.js';
+import { checkModbusConfig } from './config-check.js';
 import { interFrameGapMs } from './frame-timing.js';
 import { deviceState, moduleHealth } from './health.js';
 import type { ModbusConfig, PortConfig } from './manifest.js';
@@ -25,35 +26,6 @@ export interface ModbusModuleOptions {
 
 const invalid = (path: string, message: string, cause?: unknown): RuntimeError =>
   new RuntimeError('FH_CONFIG_INVALID', `${path}: ${message}`, { problems: [`${path}: ${message}`], ...(cause !== undefined ? { cause } : {}) });
-
-/**
- * What the schema cannot check: every device's port exists, RTU unit ids are 1..247, device ids
- * are unique, and every profile loads and is a Modbus profile. Paths are inside the config.
- */
-export function checkModbusConfig(config: ModbusConfig): { path: string; message: string }[] {
-  const problems: { path: string; message: string }[] = [];
-  const seen = new Set<string>();
-  const profiles = new Map<string, string | undefined>();
-  config.devices.forEach((d, i) => {
-    const port = config.ports[d.port];
-    if (port === undefined) problems.push({ path: `/devices/${i}/port`, message: `no port ${JSON.stringify(d.port)} in ports (${Object.keys(config.ports).join(', ')})` });
-    else if (port.kind === 'rtu' && (d.unitId < 1 || d.unitId > 247)) problems.push({ path: `/devices/${i}/unitId`, message: 'an RTU unit id is 1..247' });
-    if (seen.has(d.deviceId)) problems.push({ path: `/devices/${i}/deviceId`, message: `${d.deviceId} is configured twice` });
-    seen.add(d.deviceId);
-    if (!profiles.has(d.profile)) {
-      let problem: string | undefined;
-      try {
-        const profile = loadProfile(d.profile, { dirs: config.profileDirs });
-        if (profile.protocol !== 'modbus') problem = `profile ${profile.id} is for ${profile.protocol}, not modbus`;
-      } catch (err) {
-        problem = (err as Error).message;
-      }
-      profiles.set(d.profile, problem);
-      if (problem !== undefined) problems.push({ path: `/devices/${i}/profile`, message: problem });
-    }
-  });
-  return problems;
-}
 
 /** The inter-frame silence of a port, ms: t3.5 for RTU unless configured, none on TCP. */
 export function portGapMs(port: PortConfig): number {

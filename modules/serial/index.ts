@@ -4,11 +4,11 @@
  */
 import type { ModuleFactory } from '../../runtime/modules/api.js';
 import { serialManifest } from './manifest.js';
-import { SerialModule } from './module.js';
 
 export const serialFactory: ModuleFactory = {
   manifest: serialManifest,
-  create: () => new SerialModule(),
+  // The implementation (serialport and its native binding, the profile loader) loads when an instance starts.
+  create: async () => new (await import('./module.js')).SerialModule(),
 };
 
 export type { SerialConfig, PortConfig, DeviceConfig, FramingConfig, ParserConfig, CommandConfig } from './config.js';

@@ -3,11 +3,11 @@
  */
 import type { ModuleFactory } from '../../runtime/modules/api.js';
 import { systemManifest } from './manifest.js';
-import { SystemModule } from './module.js';
 
 export const systemFactory: ModuleFactory = {
   manifest: systemManifest,
-  create: () => new SystemModule(),
+  // The implementation (and systeminformation) loads when an instance starts.
+  create: async () => new (await import('./module.js')).SystemModule(),
 };
 
 export type { SystemConfig } from './manifest.js';

@@ -2,7 +2,8 @@
  * The gateway: the composition root of `fieldhub start`. On top of the hub server (the embedded
  * hub core and its heads) it opens the upstream outbox, builds the routes and their pipeline,
  * starts the modules, and, when an upstream is configured, the link with its identity mirror,
- * twin sync, method/C2D dispatch and the outbox drain. Closes everything in reverse.
+ * twin sync, method/C2D dispatch and the outbox drain (their code, and the link's protocol
+ * library, load only then). Closes everything in reverse.
  *
  *   leaf/module telemetry -> core (durable, acked) -> route pipeline (checkpoint) -> outbox -> drain -> link
  *
@@ -19,14 +20,12 @@ import { ModuleHost } from '../modules/index.js';
 import { compileRoutes, createRoutePipeline, sinkKey, type RoutePipeline, type RouteTarget } from '../routes/index.js';
 import type { UpstreamLink } from '../upstream/link.js';
 import { Outbox } from '../upstream/outbox.js';
-import { UpstreamDispatch } from './dispatch.js';
-import { Drain } from './drain.js';
+import type { UpstreamDispatch } from './dispatch.js';
+import type { Drain } from './drain.js';
 import { gatewayHealthRoute, type GatewayHealth } from './health.js';
-import { IdentityMirror } from './identities.js';
-import { followMethodLinks } from './method-links.js';
+import type { IdentityMirror } from './identities.js';
 import { RouteTargets } from './route-targets.js';
-import { TwinSync } from './twin-sync.js';
-import { createUpstream } from './upstream-factory.js';
+import type { TwinSync } from './twin-sync.js';
 
 export interface Gateway {
   readonly server: HubServer;
@@ -137,7 +136,12 @@ export async function startGateway(config: GatewayConfig, logger: Logger, factor
 
     let parts: UpstreamParts | undefined;
     if (up !== undefined) {
-      const { link, registryTarget } = createUpstream(up, core, childLogger(logger, 'upstream'));
+      // Loaded only with an upstream section; the factory loads only the configured protocol's link.
+      const [{ createUpstream }, { TwinSync }, { UpstreamDispatch }, { Drain }, { IdentityMirror }, { followMethodLinks }] = await Promise.all([
+        import('./upstream-factory.js'), import('./twin-sync.js'), import('./dispatch.js'), import('./drain.js'),
+        import('./identities.js'), import('./method-links.js'),
+      ]);
+      const { link, registryTarget } = await createUpstream(up, core, childLogger(logger, 'upstream'));
       const twins = new TwinSync({ core, link, store: gw.sublevel('twin-sync'), logger: log });
       const dispatch = new UpstreamDispatch({ core, logger: log });
       const drain = new Drain({ outbox, link, logger: log, maxInFlight: up.outbox.maxInFlight, share: up.outbox.drainShare });

@@ -2,7 +2,8 @@
  * The targets the route pipeline delivers to, one per sink the routes name:
  * - `$upstream`: the persisted outbox (the drain sends it on);
  * - `BrokeredEndpoint("/modules/m/inputs/i")`: the module's input queue in the hub core;
- * - `Sink("name")`: a local file or MQTT sink from the `sinks:` section.
+ * - `Sink("name")`: a local file or MQTT sink from the `sinks:` section (the MQTT client code
+ *   loads only when an MQTT sink is configured).
  * A message a target can never take (a module input that refuses it for good) is dropped and
  * counted there, so one bad message never stalls the pipeline.
  */
@@ -13,7 +14,7 @@ import { childLogger, type Logger } from '../../hub-core/log.js';
 import type { SinkConfig } from '../config/gateway-config-schema.js';
 import { FileSink, sinkKey, type RouteTarget } from '../routes/index.js';
 import type { RouteSink } from '../routes/route-parser.js';
-import { createMqttSink, type MqttSink } from '../sinks/mqtt-sink.js';
+import type { MqttSink } from '../sinks/mqtt-sink.js';
 import type { Outbox } from '../upstream/outbox.js';
 
 interface NamedSink extends RouteTarget {
@@ -41,6 +42,8 @@ export class RouteTargets {
           const sink = await FileSink.open({ path: c.path, maxBytes: c.maxBytes, maxFiles: c.maxFiles, fsync: c.fsync });
           sinks.set(name, { deliver: (items) => sink.deliver(items), close: () => sink.close(), status: () => sink.stats() });
         } else {
+          // The mqtt client loads only when an MQTT sink is configured.
+          const { createMqttSink } = await import('../sinks/mqtt-sink.js');
           const sink: MqttSink = createMqttSink({
             name, url: c.url, topic: c.topic, qos: c.qos, logger: childLogger(deps.logger, `sinks:${name}`),
             ...(c.clientId ? { clientId: c.clientId } : {}), ...(c.username ? { username: c.username } : {}),

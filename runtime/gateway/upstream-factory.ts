@@ -1,8 +1,10 @@
 /**
  * Builds the upstream link the configuration names: AMQP (every identity over one connection,
  * tokens signed with the upstream policy key or each identity's own key), MQTT (one connection per
- * identity, same credentials) or the plain MQTT bridge. Also derives the upstream's service-API target the identity mirror creates identities
- * through (AMQP with a policy connection string and `createIdentities`).
+ * identity, same credentials) or the plain MQTT bridge. Also derives the upstream's service-API
+ * target the identity mirror creates identities through (AMQP with a policy connection string and
+ * `createIdentities`). Only the named protocol's link code is loaded (rhea for AMQP, the mqtt
+ * client for the others), when the link is built.
  */
 import { readFileSync } from 'node:fs';
 import type { HubCoreApi } from '../../hub-core/core/api.js';
@@ -12,10 +14,8 @@ import type { Logger } from '../../hub-core/log.js';
 import type { HubTarget } from '../cli/hub-target.js';
 import type { UpstreamConfig } from '../config/gateway-config-schema.js';
 import { RuntimeError } from '../errors.js';
-import { createAmqpUpstreamLink, type AmqpCredentials } from '../upstream/amqp/index.js';
+import type { AmqpCredentials } from '../upstream/amqp/index.js';
 import type { UpstreamLink } from '../upstream/link.js';
-import { createMqttUpstreamLink } from '../upstream/mqtt-identity/index.js';
-import { createMqttBridgeLink } from '../upstream/mqtt-bridge/index.js';
 
 function readCa(file: string | undefined): string | undefined {
   if (file === undefined) return undefined;
@@ -45,10 +45,15 @@ async function localKey(core: HubCoreApi, ref: IdentityRef): Promise<string> {
   return key;
 }
 
-/** The link the configuration names, and where identities are created upstream (when allowed). */
-export function createUpstream(up: UpstreamConfig, core: HubCoreApi, logger: Logger): { link: UpstreamLink; registryTarget?: HubTarget } {
+/**
+ * The link the configuration names, and where identities are created upstream (when allowed).
+ * Loads that protocol's link code; FH_CONFIG_INVALID for a connection string without HostName or
+ * an unreadable caFile.
+ */
+export async function createUpstream(up: UpstreamConfig, core: HubCoreApi, logger: Logger): Promise<{ link: UpstreamLink; registryTarget?: HubTarget }> {
   if (up.protocol === 'mqtt-bridge') {
     const b = up.bridge!;
+    const { createMqttBridgeLink } = await import('../upstream/mqtt-bridge/index.js');
     return {
       link: createMqttBridgeLink({
         url: b.url, logger,
@@ -76,7 +81,9 @@ export function createUpstream(up: UpstreamConfig, core: HubCoreApi, logger: Log
     reconnect: { minDelayMs: up.reconnect.minDelayMs, maxDelayMs: up.reconnect.maxDelayMs },
     ...(ca !== undefined ? { ca } : {}),
   };
-  const link = up.protocol === 'mqtt' ? createMqttUpstreamLink(common) : createAmqpUpstreamLink(common);
+  const link = up.protocol === 'mqtt'
+    ? (await import('../upstream/mqtt-identity/index.js')).createMqttUpstreamLink(common)
+    : (await import('../upstream/amqp/index.js')).createAmqpUpstreamLink(common);
   if (!up.createIdentities || policy.keyName === undefined || policy.key === undefined) return { link };
   return {
     link,

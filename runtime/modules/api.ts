@@ -129,7 +129,14 @@ export interface ModuleFactory {
    * the config (`/devices/0/profile`): run by `fieldhub config check` and before start.
    */
   check?(config: unknown): { path: string; message: string }[];
-  create(): FieldhubModule;
+  /**
+   * A new instance, for one start attempt. Built-in types load their implementation here, with a
+   * dynamic import, so a type's code (and its native bindings) loads only when an instance of it
+   * starts; `manifest`, `dependsOn` and `check` stay cheap to import. The host awaits the result
+   * as part of the attempt: a throw or a rejection fails the attempt like a start that threw
+   * (logged, restarted with backoff).
+   */
+  create(): FieldhubModule | Promise<FieldhubModule>;
 }
 
 let version: string | undefined;

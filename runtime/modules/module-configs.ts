@@ -4,11 +4,19 @@
  * `dependsOn` plus what the factory derives from the config) name enabled instances without a
  * cycle. Reports every problem with its JSON path (`/modules/<name>/…`), for `fieldhub config
  * check` and for the module host, which starts instances in the dependency order computed here.
+ *
+ * The built-in types' schemas are precompiled (runtime/config/generated/module-config-validators.ts,
+ * `npm run gen:validators`), so the gateway validates them without ajv; a type whose schema has no
+ * precompiled validator (another factory, or a schema changed since generation) is compiled with
+ * ajv at run time, with the same options, and ajv is loaded for it then.
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import type { ErrorObject } from 'ajv';
 import { isValidId } from '../../hub-core/core/ids.js';
+import { moduleConfigValidators } from '../config/generated/module-config-validators.js';
 import { RuntimeError, type RuntimeErrorCode } from '../errors.js';
-import type { ModuleFactory } from './api.js';
+import type { ModuleFactory, ModuleManifest } from './api.js';
+import { schemaFingerprint } from './schema-fingerprint.js';
 
 /** One configured module instance, as the config file gives it. */
 export interface ModuleConfigInput {
@@ -48,13 +56,36 @@ export interface ResolvedModules {
   order: readonly string[];
 }
 
-const validators = new WeakMap<ModuleFactory, ValidateFunction>();
+/**
+ * An ajv validator (options allErrors, useDefaults, strict): fills defaults in place, returns
+ * whether `data` is valid and, when not, leaves every problem in `errors`.
+ */
+interface ConfigValidator {
+  (data: unknown): boolean;
+  errors?: ErrorObject[] | null;
+}
 
-function validatorFor(factory: ModuleFactory): ValidateFunction {
+/** The generated file is untyped (`@ts-nocheck`); this is its contract. */
+const PRECOMPILED = moduleConfigValidators as Readonly<Record<string, { schemaSha256: string; validate: ConfigValidator } | undefined>>;
+
+const validators = new WeakMap<ModuleFactory, ConfigValidator>();
+
+/** The precompiled validator of this type, if it was generated from exactly this schema. */
+function precompiled(manifest: ModuleManifest): ConfigValidator | undefined {
+  const entry = Object.hasOwn(PRECOMPILED, manifest.type) ? PRECOMPILED[manifest.type] : undefined;
+  return entry !== undefined && entry.schemaSha256 === schemaFingerprint(manifest.configSchema) ? entry.validate : undefined;
+}
+
+/** Compiles the schema at run time; ajv (its compiler and code generator) is loaded on the first call. */
+function compiled(schema: object): ConfigValidator {
+  const { Ajv } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
+  return new Ajv({ allErrors: true, useDefaults: true, strict: true }).compile(schema);
+}
+
+function validatorFor(factory: ModuleFactory): ConfigValidator {
   let v = validators.get(factory);
   if (v === undefined) {
-    const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: true });
-    v = ajv.compile(factory.manifest.configSchema);
+    v = precompiled(factory.manifest) ?? compiled(factory.manifest.configSchema);
     validators.set(factory, v);
   }
   return v;

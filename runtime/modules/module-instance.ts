@@ -132,7 +132,9 @@ export class ModuleInstance {
       const run = await this.openRun();
       // Stopped while the identity was being set up: the module starts with its signal aborted.
       if (!this.wanted) run.abort.abort();
-      const module = this.spec.factory.create();
+      // The factory may load the type's implementation first (a dynamic import): a failure to
+      // load fails this attempt like a start that threw.
+      const module = await this.spec.factory.create();
       this.module = module;
       const { startTimeoutMs, stopTimeoutMs, clock } = this.deps;
       const started = await settleWithin(() => module.start(run.context), {
