@@ -9,6 +9,7 @@ import type { Logger } from '../../hub-core/log.js';
 import type { BatchOp, Store } from '../../hub-core/store/index.js';
 import type { DeadLetters } from './outbox-dead.js';
 import { Episode } from './outbox-episode.js';
+import type { HotRecords } from './outbox-hot.js';
 import { IdentityQueue } from './outbox-queue.js';
 import { parseIdentityKey, recordKey } from './outbox-record.js';
 import type { SerialWriter } from './outbox-writer.js';
@@ -19,6 +20,8 @@ export interface OutboxIndexDeps {
   records: Store;
   dead: DeadLetters;
   writer: SerialWriter;
+  /** Values of recent records kept for leases; a removed record leaves it too. */
+  hot: HotRecords;
   logger: Logger;
   clock: Clock;
   ttlMs: number;
@@ -237,6 +240,7 @@ export class OutboxIndex {
   #forget(q: IdentityQueue, id: number, ops?: BatchOp[]): number {
     const size = q.remove(id);
     this.#prior.delete(id);
+    this.#d.hot.drop(id);
     if (size >= 0) {
       this.totals.messages--;
       this.totals.bytes -= size;

@@ -34,6 +34,12 @@ export interface OutboxOptions {
   maxDeadLetters?: number;
   /** How often expired messages are swept while nobody leases, ms. Default ttlMs within [1000, 60000]. */
   sweepIntervalMs?: number;
+  /**
+   * Values of recently appended records kept in memory for the leases that follow, bytes: while
+   * the upstream keeps up, a lease then reads nothing back from the store. 0 turns it off.
+   * Default 4 MiB.
+   */
+  hotCacheBytes?: number;
   /** Default the system clock. */
   clock?: Clock;
   /** Default silent. */
@@ -104,4 +110,8 @@ export interface OutboxStats {
   identities: number;
   /** Dead letters kept in the store. */
   deadLetters: number;
+  /** Bytes of record values held in memory for the next leases (at most hotCacheBytes). */
+  hotBytes: number;
+  /** Records leases had to read back from the store (not held in memory) since open. */
+  leaseReads: number;
 }

@@ -7,8 +7,10 @@
  *   record not acked is leased again (at least once; a leased-but-unacked one may be sent twice).
  * - Ordered per identity, also after a restart: keys are (identity, id) and ids grow over
  *   restarts (the next id is stored with every append).
- * - Bounded memory: per identity only ids, sizes and ages (outbox-queue.ts); a lease reads the
- *   bodies from the store. A quota in bytes and messages, with policy reject or dropOldest.
+ * - Bounded memory: per identity only ids, sizes and ages (outbox-queue.ts), plus the values of
+ *   recent records up to `hotCacheBytes` (outbox-hot.ts), so that leasing what was just appended
+ *   needs no read; any other lease reads the bodies from the store. A quota in bytes and
+ *   messages, with policy reject or dropOldest.
  *
  * All writes go through one serial writer (outbox-writer.ts), which is what orders them.
  * Layout in the given store: sublevel `records` (outbox-record.ts), sublevel `dead`
@@ -21,6 +23,7 @@ import { parseSeqKey, seqKey, type BatchOp, type Store } from '../../hub-core/st
 import { RuntimeError } from '../errors.js';
 import { DeadLetters } from './outbox-dead.js';
 import { Episode } from './outbox-episode.js';
+import { HotRecords } from './outbox-hot.js';
 import { OutboxIndex } from './outbox-index.js';
 import type { IdentityQueue } from './outbox-queue.js';
 import { decodeRecord, outboxIdentityKey, RecordEncoder, recordKey } from './outbox-record.js';
@@ -36,6 +39,8 @@ const SOURCE_KEY = 'source';
 const utf8 = new TextEncoder();
 /** Key, header and ids of a record beyond its message size: the estimate {@link Outbox.wouldReject} adds. */
 const RECORD_OVERHEAD = 96;
+/** Default of {@link OutboxOptions.hotCacheBytes}. */
+const DEFAULT_HOT_CACHE_BYTES = 4 * 1024 * 1024;
 
 interface Incoming {
   ik: string;
@@ -59,9 +64,10 @@ export class Outbox {
   readonly #encoder = new RecordEncoder();
   readonly #queues: Map<string, IdentityQueue>;
   readonly #index: OutboxIndex;
+  readonly #hot: HotRecords;
   readonly #listeners = new Set<(ref: IdentityRef) => void>();
   readonly #full: Episode;
-  readonly #counters = { dropped: 0, rejected: 0, recovered: 0, duplicatesSkipped: 0 };
+  readonly #counters = { dropped: 0, rejected: 0, recovered: 0, duplicatesSkipped: 0, leaseReads: 0 };
   /** Highest `seq` taken (durably); items at or below it are a re-fed batch and skipped. */
   #sourceSeq = 0;
   readonly #dedupe: boolean;
@@ -87,8 +93,9 @@ export class Outbox {
     this.#sweepMs = opts.sweepIntervalMs ?? Math.max(1_000, Math.min(opts.ttlMs, 60_000));
     this.#queues = queues;
     this.#nextId = nextId;
+    this.#hot = new HotRecords(opts.hotCacheBytes ?? DEFAULT_HOT_CACHE_BYTES);
     this.#index = new OutboxIndex({
-      queues, records: this.#records, dead, writer: this.#writer, logger: this.#logger, clock: this.#clock, ttlMs: this.#ttlMs,
+      queues, records: this.#records, dead, writer: this.#writer, hot: this.#hot, logger: this.#logger, clock: this.#clock, ttlMs: this.#ttlMs,
     });
     this.#full = new Episode(this.#logger, { code: 'FH_OUTBOX_FULL', policy: this.#policy }, 'outbox full', 'outbox has room again');
   }
@@ -172,7 +179,10 @@ export class Outbox {
         unreserve();
         this.#sourceSeq = Math.max(this.#sourceSeq, sourceSeq);
         const touched = new Set<IdentityQueue>();
-        for (const rec of staged) touched.add(this.#index.add(rec.ik, rec.id, rec.size, now));
+        for (const rec of staged) {
+          touched.add(this.#index.add(rec.ik, rec.id, rec.size, now));
+          this.#hot.put(rec.id, rec.value);
+        }
         for (const q of touched) this.#notify(q.ref);
       });
     } finally {
@@ -214,12 +224,22 @@ export class Outbox {
     if (q === undefined) return [];
     const picked = this.#index.pick(q, limit, this.#clock.now());
     if (picked.length === 0) return [];
-    let values: (Uint8Array | undefined)[];
-    try {
-      values = await this.#records.getMany(picked.map((id) => recordKey(q.ik, id)));
-    } catch (err) {
-      this.#index.unlease(q, picked, false);
-      throw err;
+    const values = picked.map((id) => this.#hot.take(id));
+    const missing: number[] = [];
+    values.forEach((value, i) => {
+      if (value === undefined) missing.push(i);
+    });
+    if (missing.length > 0) {
+      this.#counters.leaseReads += missing.length;
+      try {
+        const read = await this.#records.getMany(missing.map((i) => recordKey(q.ik, picked[i] as number)));
+        missing.forEach((i, j) => {
+          values[i] = read[j];
+        });
+      } catch (err) {
+        this.#index.unlease(q, picked, false);
+        throw err;
+      }
     }
     const entries: OutboxEntry[] = [];
     picked.forEach((id, i) => {
@@ -286,6 +306,7 @@ export class Outbox {
       leased: this.#index.leasedCount, dropped: this.#counters.dropped, rejected: this.#counters.rejected,
       ...this.#index.counters, recovered: this.#counters.recovered, duplicatesSkipped: this.#counters.duplicatesSkipped,
       oldestAgeMs: this.#index.oldestAgeMs(this.#clock.now()), identities: this.#queues.size, deadLetters: this.#dead.count,
+      hotBytes: this.#hot.bytes, leaseReads: this.#counters.leaseReads,
     };
   }
 
@@ -391,5 +412,8 @@ function validate(opts: OutboxOptions): void {
   if (opts.maxMessages !== undefined) positive(opts.maxMessages, 'maxMessages', true);
   if (opts.maxDeadLetters !== undefined) positive(opts.maxDeadLetters, 'maxDeadLetters', true);
   if (opts.sweepIntervalMs !== undefined) positive(opts.sweepIntervalMs, 'sweepIntervalMs');
+  if (opts.hotCacheBytes !== undefined && !(Number.isSafeInteger(opts.hotCacheBytes) && opts.hotCacheBytes >= 0)) {
+    throw new RangeError('outbox: hotCacheBytes must be a non-negative integer');
+  }
   if (opts.fullPolicy !== 'reject' && opts.fullPolicy !== 'dropOldest') throw new RangeError("outbox: fullPolicy must be 'reject' or 'dropOldest'");
 }
