@@ -5,14 +5,21 @@
  * checkpoint. So a restart (even after kill -9) resumes after the last batch all targets took:
  * at-least-once, and no stored message is skipped. A target that rejects is retried with capped,
  * jittered backoff without advancing; the targets that already took the batch are not called
- * again in this run (after a restart they may see it again). `onAppend` only wakes the pipeline;
- * what it routes always comes from `telemetry.read`, so memory stays bounded by the batch size.
+ * again in this run (after a restart they may see it again).
+ *
+ * Where a batch comes from: `onAppend` wakes the pipeline and hands it each message once it is
+ * durable. While the pipeline keeps up, those messages continue its checkpoint and are routed
+ * from memory (the tail: at most one batch, {@link TAIL_MAX_BYTES} of bodies); otherwise (behind,
+ * after a restart, a gap, or a tail that overflowed) the batch is read from `telemetry.read`. The
+ * tail is only taken when its first seq is the one after the checkpoint and only up to its first
+ * hole, so both ways route the same messages in the same order, and memory stays bounded.
  */
 import type { Clock, TelemetryService } from '../../hub-core/core/api.js';
 import { systemClock } from '../../hub-core/core/clock.js';
 import type { StoredTelemetry } from '../../hub-core/core/types.js';
 import { childLogger, silentLogger, type Logger } from '../../hub-core/log.js';
-import { decodeJson, encodeJson, type Store } from '../../hub-core/store/store.js';
+import type { BatchOp, Store } from '../../hub-core/store/store.js';
+import { Checkpoint } from './checkpoint.js';
 import { sinkKey, type RouteSink } from './route-parser.js';
 import type { Router } from './router.js';
 
@@ -49,6 +56,17 @@ export interface RoutePipelineOptions {
   retryMaxMs?: number;
   /** fsync each checkpoint write. Default false (a lost checkpoint only means messages routed again). */
   syncCheckpoint?: boolean;
+  /**
+   * Writes the checkpoint (an atomic batch, e.g. through the hub's group commit, which then decides
+   * about fsync instead of syncCheckpoint). Default `store.put`.
+   */
+  writeCheckpoint?: (ops: BatchOp[]) => Promise<void>;
+  /**
+   * Write the checkpoint at most once per this many ms instead of after every batch. Only for
+   * targets that skip a batch they already took (the outbox, by hub seq): after a crash what was
+   * routed since the last write is routed again. Default 0 (after every batch).
+   */
+  checkpointIntervalMs?: number;
   /** Where a pipeline with no stored checkpoint starts: every stored message, or only new ones. Default `oldest`. */
   startAt?: 'oldest' | 'latest';
 }
@@ -82,12 +100,15 @@ export interface RoutePipelineStatus {
    * that failed.
    */
   gaps: number;
+  /** Batches routed since start: `fromTail` as announced by the log's appends, `fromLog` read back from it. */
+  batches: { fromTail: number; fromLog: number };
   targets: RouteTargetStatus[];
   /** The last failure to read the log or write the checkpoint, kept until the next success. */
   storeError?: { code?: string; message: string; at: string };
 }
 
-const CHECKPOINT_KEY = 'checkpoint';
+/** Most body bytes the tail holds; past that (or past batchSize messages) appends are read from the log. */
+const TAIL_MAX_BYTES = 4 * 1024 * 1024;
 
 interface TargetState {
   key: string;
@@ -104,11 +125,11 @@ function describeError(err: unknown, at: number): { code?: string; message: stri
 
 /** The pipeline. Create with {@link createRoutePipeline}, then `start()`; `close()` before closing the store. */
 export class RoutePipeline {
-  readonly #o: Required<Omit<RoutePipelineOptions, 'logger'>>;
+  readonly #o: Required<Omit<RoutePipelineOptions, 'logger' | 'syncCheckpoint' | 'writeCheckpoint' | 'checkpointIntervalMs'>>;
   readonly #log: Logger;
   readonly #targets = new Map<RouteSink, TargetState>();
   #state: RoutePipelineStatus['state'] = 'stopped';
-  #checkpoint = 0;
+  readonly #checkpoint: Checkpoint;
   #routed = 0;
   #unrouted = 0;
   #gaps = 0;
@@ -121,6 +142,12 @@ export class RoutePipeline {
   #cancelSleep: (() => void) | undefined;
   #unsubscribe: (() => void) | undefined;
   #releaseHold: (() => void) | undefined;
+  /** Messages announced by onAppend and not routed yet, in the order announced (see the file comment). */
+  #tail: StoredTelemetry[] = [];
+  #tailBytes = 0;
+  /** Batches routed from the tail and read from the log (status). */
+  #fromTail = 0;
+  #fromLog = 0;
 
   constructor(options: RoutePipelineOptions) {
     const batchSize = options.batchSize ?? 512;
@@ -128,10 +155,17 @@ export class RoutePipeline {
     this.#o = {
       telemetry: options.telemetry, router: options.router, store: options.store, targetFor: options.targetFor,
       clock: options.clock ?? systemClock, batchSize, retryInitialMs: Math.max(1, options.retryInitialMs ?? 100),
-      retryMaxMs: Math.max(1, options.retryMaxMs ?? 30_000), syncCheckpoint: options.syncCheckpoint ?? false,
-      startAt: options.startAt ?? 'oldest',
+      retryMaxMs: Math.max(1, options.retryMaxMs ?? 30_000), startAt: options.startAt ?? 'oldest',
     };
     this.#log = childLogger(options.logger ?? silentLogger(), 'routes');
+    this.#checkpoint = new Checkpoint({
+      store: options.store, clock: this.#o.clock, sync: options.syncCheckpoint ?? false, intervalMs: Math.max(0, options.checkpointIntervalMs ?? 0),
+      ...(options.writeCheckpoint !== undefined ? { write: options.writeCheckpoint } : {}),
+      onWriteResult: (err) => {
+        if (err === undefined) this.#storeRecovered();
+        else this.#noteStoreError(err, 'write the route checkpoint');
+      },
+    });
     for (const sink of options.router.sinks) this.#stateFor(sink);
   }
 
@@ -153,32 +187,31 @@ export class RoutePipeline {
   }
 
   async #start(): Promise<void> {
-    const stored = await this.#o.store.get(CHECKPOINT_KEY);
+    const stored = await this.#checkpoint.load();
     const lastSeq = this.#o.telemetry.lastSeq();
     if (stored !== undefined) {
-      this.#checkpoint = decodeJson<number>(stored);
-      if (this.#checkpoint > lastSeq) {
+      if (stored > lastSeq) {
         // Not from this log (its store was replaced): new messages would get seqs at or below the
         // checkpoint and be skipped. Start over at the log's end instead.
-        this.#log.warn({ checkpoint: this.#checkpoint, lastSeq }, 'route checkpoint is past the end of the telemetry log; starting at its end');
-        this.#checkpoint = lastSeq;
+        this.#log.warn({ checkpoint: stored, lastSeq }, 'route checkpoint is past the end of the telemetry log; starting at its end');
+        await this.#checkpoint.reset(lastSeq);
       }
     } else if (this.#o.startAt === 'latest') {
-      this.#checkpoint = lastSeq;
-      await this.#o.store.put(CHECKPOINT_KEY, encodeJson(this.#checkpoint), { sync: this.#o.syncCheckpoint });
+      await this.#checkpoint.reset(lastSeq);
     }
     if (this.#closing) return;
     // What this sink has not taken yet outlives the retention (up to telemetryMaxHoldMs): a sink
     // that is away for a while loses nothing.
-    this.#releaseHold = this.#o.telemetry.holdRetention(() => this.#checkpoint + 1);
-    this.#unsubscribe = this.#o.telemetry.onAppend(() => {
+    this.#releaseHold = this.#o.telemetry.holdRetention(() => this.#checkpoint.value + 1);
+    this.#unsubscribe = this.#o.telemetry.onAppend((message) => {
+      this.#remember(message);
       this.#appended = true;
       const wake = this.#wake;
       this.#wake = undefined;
       wake?.();
     });
     this.#state = 'running';
-    this.#log.info({ checkpoint: this.#checkpoint, lastSeq: this.#o.telemetry.lastSeq() }, 'route pipeline started');
+    this.#log.info({ checkpoint: this.#checkpoint.value, lastSeq: this.#o.telemetry.lastSeq() }, 'route pipeline started');
     this.#loop = this.#run().catch((err: unknown) => {
       // Not expected (every step retries); logged so a bug cannot stop routing silently.
       this.#log.error({ err }, 'route pipeline stopped on an unexpected error');
@@ -197,14 +230,16 @@ export class RoutePipeline {
     this.#cancelSleep?.();
     await this.#starting?.catch(() => undefined);
     await this.#loop;
+    // A lazy checkpoint's last value; if this write fails, a restart routes those messages again.
+    await this.#checkpoint.flush().catch((err: unknown) => this.#noteStoreError(err, 'write the route checkpoint'));
     this.#state = 'closed';
   }
 
   /** Health: checkpoint, lag, per-target errors. */
   status(): RoutePipelineStatus {
     const out: RoutePipelineStatus = {
-      state: this.#state, checkpoint: this.#checkpoint, lag: Math.max(0, this.#o.telemetry.lastSeq() - this.#checkpoint),
-      routed: this.#routed, unrouted: this.#unrouted, gaps: this.#gaps,
+      state: this.#state, checkpoint: this.#checkpoint.value, lag: Math.max(0, this.#o.telemetry.lastSeq() - this.#checkpoint.value),
+      routed: this.#routed, unrouted: this.#unrouted, gaps: this.#gaps, batches: { fromTail: this.#fromTail, fromLog: this.#fromLog },
       targets: [...this.#targets.values()].map((t) => ({ ...t.status })),
     };
     if (this.#storeError !== undefined) out.storeError = this.#storeError;
@@ -231,29 +266,56 @@ export class RoutePipeline {
       }
       if (!(await this.#deliver(batch))) return; // closing before every target took it
       const last = (batch[batch.length - 1] as StoredTelemetry).seq;
+      const gaps = this.#countGaps(batch);
       try {
-        await this.#o.store.put(CHECKPOINT_KEY, encodeJson(last), { sync: this.#o.syncCheckpoint });
+        await this.#checkpoint.advance(last);
       } catch (err) {
         // The batch is routed again after the backoff: duplicates, never a gap.
         await this.#storeFailed(err, 'write the route checkpoint', attempt++);
         continue;
       }
-      this.#gaps += this.#countGaps(batch);
+      this.#gaps += gaps;
       this.#routed += batch.length;
-      this.#checkpoint = last;
       this.#storeRecovered();
       attempt = 0;
     }
   }
 
+  #remember(message: StoredTelemetry): void {
+    const bytes = message.message.body.byteLength;
+    if (this.#tail.length >= this.#o.batchSize || this.#tailBytes + bytes > TAIL_MAX_BYTES) return; // read from the log instead
+    this.#tail.push(message);
+    this.#tailBytes += bytes;
+  }
+
+  /** The next batch after the checkpoint: from the tail when it continues the checkpoint, else from the log. */
   async #read(): Promise<StoredTelemetry[]> {
+    const next = this.#checkpoint.value + 1;
+    let routed = 0;
+    while (routed < this.#tail.length && (this.#tail[routed] as StoredTelemetry).seq < next) routed++;
+    if (routed > 0) this.#takeTail(routed);
+    const first = this.#tail[0];
+    if (first !== undefined && first.seq === next) {
+      let n = 1;
+      while (n < this.#tail.length && (this.#tail[n] as StoredTelemetry).seq === (this.#tail[n - 1] as StoredTelemetry).seq + 1) n++;
+      this.#fromTail++;
+      return this.#takeTail(n);
+    }
+    if (this.#o.telemetry.lastSeq() < next) return []; // nothing appended since the checkpoint
     const batch: StoredTelemetry[] = [];
-    for await (const item of this.#o.telemetry.read({ afterSeq: this.#checkpoint, limit: this.#o.batchSize })) batch.push(item);
+    for await (const item of this.#o.telemetry.read({ afterSeq: this.#checkpoint.value, limit: this.#o.batchSize })) batch.push(item);
+    if (batch.length > 0) this.#fromLog++;
     return batch;
   }
 
+  #takeTail(n: number): StoredTelemetry[] {
+    const taken = this.#tail.splice(0, n);
+    for (const item of taken) this.#tailBytes -= item.message.body.byteLength;
+    return taken;
+  }
+
   #countGaps(batch: readonly StoredTelemetry[]): number {
-    let expected = this.#checkpoint + 1;
+    let expected = this.#checkpoint.value + 1;
     let gaps = 0;
     for (const item of batch) {
       if (item.seq > expected) gaps += item.seq - expected;
@@ -327,10 +389,14 @@ export class RoutePipeline {
   }
 
   async #storeFailed(err: unknown, what: string, attempt: number): Promise<void> {
-    if (this.#storeError === undefined) this.#log.warn({ err }, `route pipeline could not ${what}; retrying with backoff`);
-    this.#storeError = describeError(err, this.#o.clock.now());
+    this.#noteStoreError(err, what);
     this.#state = 'retrying';
     await this.#sleep(this.#backoff(attempt));
+  }
+
+  #noteStoreError(err: unknown, what: string): void {
+    if (this.#storeError === undefined) this.#log.warn({ err }, `route pipeline could not ${what}; retrying with backoff`);
+    this.#storeError = describeError(err, this.#o.clock.now());
   }
 
   #storeRecovered(): void {
