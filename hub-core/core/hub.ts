@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import { HubError } from '../errors.js';
 import { GroupCommitter, type GroupCommitStats } from '../store/group-commit.js';
-import type { Store } from '../store/store.js';
+import type { BatchOp, Store } from '../store/store.js';
 import type {
   Clock, ConnectOptions, DeviceProxy, DeviceSession, HubCoreApi, HubCoreEvents, HubCoreOptions, HubLimits,
 } from './api.js';
@@ -205,6 +205,16 @@ export class HubCore implements HubCoreApi {
    */
   idle(): Promise<void> {
     return this.background.drain();
+  }
+
+  /**
+   * Writes `ops` (any sublevels of the core's store) atomically through the core's group commit:
+   * merged with the core's own writes of the same event-loop turn into one batch, fsync'd with
+   * durability `power`. For parts kept in the same store (the gateway's outbox and route
+   * checkpoints), so the process has one write stream instead of several.
+   */
+  commit(ops: BatchOp[]): Promise<void> {
+    return this.committer.write(ops);
   }
 
   /** Counters for health endpoints and benchmarks. */

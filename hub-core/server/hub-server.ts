@@ -19,7 +19,7 @@ import { createMqttHead } from '../heads/mqtt/index.js';
 import { createWebSocketBridge, type StreamHead } from '../heads/ws/index.js';
 import { childLogger, type Logger } from '../log.js';
 import { LevelStore } from '../store/level.js';
-import type { Store } from '../store/store.js';
+import type { BatchOp, Store } from '../store/store.js';
 import { ensureHubCertificates, type HubCertificates } from '../tls/index.js';
 import { removeHubInfo, writeHubInfo, type HubInfo } from './hub-info.js';
 import { describeListenError } from './listen-error.js';
@@ -56,6 +56,8 @@ export interface HubServer {
   readonly core: HubCoreApi;
   /** The root store (open until close()); the gateway keeps its outbox and checkpoints in sublevels. */
   readonly store: Store;
+  /** Atomic write of ops on `store`'s sublevels through the core's group commit (see HubCore.commit). */
+  commit(ops: BatchOp[]): Promise<void>;
   readonly certificates: HubCertificates;
   /** What was written to `DIR/hub.json`. */
   readonly info: HubInfo;
@@ -187,6 +189,7 @@ export async function startHubServer(config: HubServerConfig, logger: Logger, ex
     let closing: Promise<void> | undefined;
     return {
       core, store, certificates, info, infoFile,
+      commit: (ops) => core.commit(ops),
       addresses: { mqtt: addresses.mqtt!, amqp: addresses.amqp!, https: addresses.https! },
       close(): Promise<void> {
         closing ??= (async () => {

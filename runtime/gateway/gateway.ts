@@ -95,7 +95,9 @@ export async function startGateway(config: GatewayConfig, logger: Logger, factor
       fullPolicy: up?.outbox.fullPolicy ?? 'reject',
       singleSource: true,
       logger,
-      ...(config.durability === 'power' ? { write: (ops) => gw.batch(ops, { sync: true }) } : {}),
+      // One write stream with the hub's own writes (one LevelDB batch per event-loop turn, and one
+      // fsync per batch with durability power).
+      write: (ops) => server.commit(ops),
     });
     undo.push(() => outbox.close());
 
@@ -112,9 +114,13 @@ export async function startGateway(config: GatewayConfig, logger: Logger, factor
       const pipeline = createRoutePipeline({
         telemetry: core.telemetry, router, store: gw.sublevel('routes').sublevel(checkpointName(k)),
         targetFor: (s) => (s === sink ? targets.targetFor(s) : SKIP),
-        logger, syncCheckpoint: config.durability === 'power',
+        // Through the hub's group commit (fsync'd there with durability power).
+        logger, writeCheckpoint: (ops) => server.commit(ops),
         // The upstream gets everything stored since the gateway first ran; a sink added later starts now.
         startAt: sink.kind === 'upstream' ? 'oldest' : 'latest',
+        // The outbox skips a batch it already took (singleSource, by hub seq), so the upstream's
+        // checkpoint need not be written after every batch: a crash only routes up to 1 s again.
+        ...(sink.kind === 'upstream' ? { checkpointIntervalMs: 1000 } : {}),
         // A batch the full outbox refused is retried soon after the drain makes room: while it
         // waits, the admission check refuses new upstream-bound messages.
         ...(sink.kind === 'upstream' ? { retryMaxMs: 1000 } : {}),
