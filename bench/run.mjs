@@ -15,7 +15,9 @@
 //   (--targets fieldhub,mosquitto pick them): latency at --gateway-rate (default 1000 msg/s),
 //   throughput, a --backlog (default 100000) sent while the upstream is away and drained when it
 //   returns, and a --crash-backlog (default 10000) with kill -9 of the local side. --gateway-devices
-//   N (default 20), --gateway-window N (default 16); see bench/lib/gateway-bench.mjs.
+//   N (default 20), --gateway-window N (default 16), --gateway-phases live,throughput,backlog,crash
+//   (default all four; e.g. `live` alone to profile the local side at a steady rate); see
+//   bench/lib/gateway-bench.mjs.
 //   modbus: RTU polling of --modbus-slaves (default 10) slaves at 115200 baud over a socat pty to pymodbus,
 //   with and without read coalescing, against the line's theoretical maximum; see bench/lib/modbus-bench.mjs.
 // After mqtt-ingest, one ratio line: fieldhub/mosquitto in `ratio`, fieldhub/aedes in `ratioAedes`

@@ -13,7 +13,9 @@ export const GATEWAY_OPTIONS = {
   'gateway-rate': { type: 'string', default: '1000' },
   backlog: { type: 'string', default: '100000' },
   'crash-backlog': { type: 'string', default: '10000' },
+  'gateway-phases': { type: 'string', default: 'live,throughput,backlog,crash' },
 };
+const PHASES = ['live', 'throughput', 'backlog', 'crash'];
 
 const SYSTEMS = { fieldhub: startFieldhubGateway, mosquitto: startMosquittoBridge };
 
@@ -26,7 +28,11 @@ function ratio(a, b, keys) {
 /** Runs the scenario; returns the number of systems that failed. */
 export async function runGatewayScenario(args, targets, emit, progress) {
   const backlog = Number(args.backlog);
+  const phases = new Set(String(args['gateway-phases']).split(',').map((p) => p.trim()).filter(Boolean));
+  const unknown = [...phases].filter((p) => !PHASES.includes(p));
+  if (unknown.length > 0 || phases.size === 0) throw new Error(`--gateway-phases: ${unknown.join(',') || 'none given'}; choose from ${PHASES.join(',')}`);
   const opts = {
+    phases,
     devices: Number(args['gateway-devices']), window: Number(args['gateway-window']), payloadBytes: Number(args['payload-bytes']),
     rate: Number(args['gateway-rate']), durationS: Number(args.duration), warmupS: Number(args.warmup), backlog, generators: 1,
     crashBacklog: Number(args['crash-backlog']),
@@ -58,7 +64,7 @@ export async function runGatewayScenario(args, targets, emit, progress) {
   if (f && m) {
     emit({
       scenario: 'gateway', ratio: 'fieldhub-gateway / mosquitto-bridge',
-      live: ratio(f.live, m.live, ['msgsPerSec', 'p50Ms', 'p99Ms', 'peakRssMB']),
+      live: ratio(f.live, m.live, ['msgsPerSec', 'p50Ms', 'p99Ms', 'peakRssMB', 'localCpuPct']),
       throughput: ratio(f.throughput, m.throughput, ['msgsPerSec', 'ackedPerSec', 'p99Ms', 'peakRssMB']),
       backlog: ratio(f.backlog, m.backlog, ['awayAckedPerSec', 'drainMsgsPerSec', 'firstDeliveryAfterReturnMs', 'peakRssMB']),
       ...(f.crash && m.crash ? { crashDelivered: { 'fieldhub-gateway': `${f.crash.delivered}/${f.crash.sent}`, 'mosquitto-bridge': `${m.crash.delivered}/${m.crash.sent}` } } : {}),

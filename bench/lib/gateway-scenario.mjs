@@ -200,58 +200,13 @@ export async function runGateway(startSystem, opts) {
     };
 
     for (const [phase, rate] of [['live', opts.rate], ['throughput', 0]]) {
+      if (!opts.phases.has(phase)) continue;
       lines.push({ ...common, ...(await loadPhase(sys, gen, reader, opts, phase, rate)) });
       opts.progress(`${sys.name}: ${JSON.stringify(lines.at(-1))}`);
     }
 
-    // --- backlog: upstream away, `backlog` messages acknowledged locally, upstream back ---------
-    opts.progress(`${sys.name}: upstream away, sending ${opts.backlog} messages`);
-    await sys.cut();
-    const rssAway = peakRss(sys.pid);
-    const cpuAway = cpuMeter(sys, gen, reader);
-    const bursts = await withTimeout(gen.all({ cmd: 'burst', perDevice: spread(devices, opts.backlog), window: opts.window, payloadBytes: opts.payloadBytes, phase: 'B' }, 'burstDone'),
-      opts.backlogTimeoutS * 1000, `the backlog was not acknowledged within ${opts.backlogTimeoutS} s`);
-    const burstErrors = bursts.reduce((n, b) => n + b.errorCount, 0);
-    if (burstErrors > 0) throw new Error(`${burstErrors} generator errors while the upstream was away, e.g. ${bursts.flatMap((b) => b.errors).slice(0, 3).join('; ')}`);
-    const backlogSent = bursts.reduce((n, b) => n + b.sent, 0);
-    gen.lastSeq = Object.assign({}, ...bursts.map((b) => b.lastSeq));
-    const awayMs = Math.max(...bursts.map((b) => b.ms));
-    const queued = sys.outboxDepth ? await sys.outboxDepth() : undefined;
-    const peakRssAwayMB = rssAway.stop();
-    const awayCpu = cpuAway();
-    const beforeReturn = phaseOf(await reader.ask({ cmd: 'query' }, 'stats'), 'B').unique;
-
-    opts.progress(`${sys.name}: ${backlogSent} acknowledged in ${Math.round(awayMs)} ms; upstream back`);
-    const rssDrain = peakRss(sys.pid);
-    const cpuDrain = cpuMeter(sys, gen, reader);
-    await sys.restore();
-    const tReturn = wallMs();
-    const drained = await awaitArrivals(reader, 'B', backlogSent, opts.stallS * 1000, opts.drainTimeoutS * 1000);
-    const drainCpu = cpuDrain();
-    await sleep(1000); // late duplicates
-    const backlogStats = await reader.ask({ cmd: 'query', lastSeq: gen.lastSeq }, 'stats');
-    reportNeverSent(sys, opts, 'backlog', backlogStats);
-    const B = phaseOf(backlogStats, 'B');
-    const peakRssDrainMB = rssDrain.stop();
-    const link = sys.linkStats ? await sys.linkStats() : {};
-    lines.push({
-      ...common, phase: 'backlog',
-      sent: backlogSent, awayAckedPerSec: Math.round(backlogSent / (awayMs / 1000)),
-      ...(queued !== undefined ? { queuedAtReturn: queued } : {}),
-      deliveredWhileAway: beforeReturn,
-      firstDeliveryAfterReturnMs: B.firstArrival === null ? null : Math.round(B.firstArrival - tReturn),
-      ...(B.firstStored != null ? { firstStoredUpstreamAfterReturnMs: Math.round(B.firstStored - tReturn) } : {}),
-      drainMsgsPerSec: B.unique > 1 && B.lastArrival > B.firstArrival ? Math.round(B.unique / ((B.lastArrival - B.firstArrival) / 1000)) : null,
-      drainMs: B.lastArrival === null ? null : Math.round(B.lastArrival - tReturn),
-      delivered: B.unique, missing: backlogSent - B.unique, allArrived: drained.complete, duplicates: B.duplicates, outOfOrder: B.outOfOrder,
-      neverSent: backlogStats.neverSent.count,
-      ...(link.lastReconnectToFirstAckMs !== undefined ? { gatewayReconnectToFirstAckMs: link.lastReconnectToFirstAckMs } : {}),
-      peakRssMB: Math.max(peakRssAwayMB, peakRssDrainMB), peakRssAwayMB, peakRssDrainMB, awayCpu, drainCpu,
-      settings: sys.settings, persistence: sys.persistence,
-    });
-    opts.progress(`${sys.name}: backlog ${JSON.stringify(lines.at(-1))}`);
-
-    if (opts.crashBacklog > 0) {
+    if (opts.phases.has('backlog')) lines.push(await backlogPhase(sys, gen, reader, devices, common, opts));
+    if (opts.phases.has('crash') && opts.crashBacklog > 0) {
       lines.push({ ...common, ...(await crashPhase(sys, gen, reader, devices, opts)) });
       opts.progress(`${sys.name}: crash ${JSON.stringify(lines.at(-1))}`);
     }
@@ -265,4 +220,54 @@ export async function runGateway(startSystem, opts) {
     reader.close();
     await sys.stop();
   }
+}
+
+/** backlog: upstream away, `backlog` messages acknowledged locally, upstream back. */
+async function backlogPhase(sys, gen, reader, devices, common, opts) {
+  opts.progress(`${sys.name}: upstream away, sending ${opts.backlog} messages`);
+  await sys.cut();
+  const rssAway = peakRss(sys.pid);
+  const cpuAway = cpuMeter(sys, gen, reader);
+  const bursts = await withTimeout(gen.all({ cmd: 'burst', perDevice: spread(devices, opts.backlog), window: opts.window, payloadBytes: opts.payloadBytes, phase: 'B' }, 'burstDone'),
+    opts.backlogTimeoutS * 1000, `the backlog was not acknowledged within ${opts.backlogTimeoutS} s`);
+  const burstErrors = bursts.reduce((n, b) => n + b.errorCount, 0);
+  if (burstErrors > 0) throw new Error(`${burstErrors} generator errors while the upstream was away, e.g. ${bursts.flatMap((b) => b.errors).slice(0, 3).join('; ')}`);
+  const backlogSent = bursts.reduce((n, b) => n + b.sent, 0);
+  gen.lastSeq = Object.assign({}, ...bursts.map((b) => b.lastSeq));
+  const awayMs = Math.max(...bursts.map((b) => b.ms));
+  const queued = sys.outboxDepth ? await sys.outboxDepth() : undefined;
+  const peakRssAwayMB = rssAway.stop();
+  const awayCpu = cpuAway();
+  const beforeReturn = phaseOf(await reader.ask({ cmd: 'query' }, 'stats'), 'B').unique;
+
+  opts.progress(`${sys.name}: ${backlogSent} acknowledged in ${Math.round(awayMs)} ms; upstream back`);
+  const rssDrain = peakRss(sys.pid);
+  const cpuDrain = cpuMeter(sys, gen, reader);
+  await sys.restore();
+  const tReturn = wallMs();
+  const drained = await awaitArrivals(reader, 'B', backlogSent, opts.stallS * 1000, opts.drainTimeoutS * 1000);
+  const drainCpu = cpuDrain();
+  await sleep(1000); // late duplicates
+  const backlogStats = await reader.ask({ cmd: 'query', lastSeq: gen.lastSeq }, 'stats');
+  reportNeverSent(sys, opts, 'backlog', backlogStats);
+  const B = phaseOf(backlogStats, 'B');
+  const peakRssDrainMB = rssDrain.stop();
+  const link = sys.linkStats ? await sys.linkStats() : {};
+  const line = {
+    ...common, phase: 'backlog',
+    sent: backlogSent, awayAckedPerSec: Math.round(backlogSent / (awayMs / 1000)),
+    ...(queued !== undefined ? { queuedAtReturn: queued } : {}),
+    deliveredWhileAway: beforeReturn,
+    firstDeliveryAfterReturnMs: B.firstArrival === null ? null : Math.round(B.firstArrival - tReturn),
+    ...(B.firstStored != null ? { firstStoredUpstreamAfterReturnMs: Math.round(B.firstStored - tReturn) } : {}),
+    drainMsgsPerSec: B.unique > 1 && B.lastArrival > B.firstArrival ? Math.round(B.unique / ((B.lastArrival - B.firstArrival) / 1000)) : null,
+    drainMs: B.lastArrival === null ? null : Math.round(B.lastArrival - tReturn),
+    delivered: B.unique, missing: backlogSent - B.unique, allArrived: drained.complete, duplicates: B.duplicates, outOfOrder: B.outOfOrder,
+    neverSent: backlogStats.neverSent.count,
+    ...(link.lastReconnectToFirstAckMs !== undefined ? { gatewayReconnectToFirstAckMs: link.lastReconnectToFirstAckMs } : {}),
+    peakRssMB: Math.max(peakRssAwayMB, peakRssDrainMB), peakRssAwayMB, peakRssDrainMB, awayCpu, drainCpu,
+    settings: sys.settings, persistence: sys.persistence,
+  };
+  opts.progress(`${sys.name}: backlog ${JSON.stringify(line)}`);
+  return line;
 }
