@@ -58,6 +58,8 @@ export interface UpstreamConfig {
   readonly createIdentities: boolean;
   /** Identities attached per second after a (re)connect: no reconnect storm. */
   readonly identitiesPerSecond: number;
+  /** AMQP: identities one connection carries; more open further connections. */
+  readonly identitiesPerConnection: number;
   readonly reconnect: { readonly minDelayMs: number; readonly maxDelayMs: number };
   readonly bridge?: MqttBridgeConfig;
   readonly outbox: OutboxConfig;
@@ -122,6 +124,7 @@ export function gatewaySchemaProperties(): Record<string, object> {
         caFile: str,
         createIdentities: { type: 'boolean', default: true },
         identitiesPerSecond: int(50, 1, 10_000),
+        identitiesPerConnection: int(1000, 1, 100_000),
         reconnect: section({ minDelayMs: int(1000, 10, 600_000), maxDelayMs: int(60_000, 100, 3_600_000) }),
         bridge: {
           type: 'object',

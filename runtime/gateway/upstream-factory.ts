@@ -83,7 +83,7 @@ export async function createUpstream(up: UpstreamConfig, core: HubCoreApi, logge
   };
   const link = up.protocol === 'mqtt'
     ? (await import('../upstream/mqtt-identity/index.js')).createMqttUpstreamLink(common)
-    : (await import('../upstream/amqp/index.js')).createAmqpUpstreamLink(common);
+    : (await import('../upstream/amqp/index.js')).createAmqpUpstreamLink({ ...common, identitiesPerConnection: up.identitiesPerConnection });
   if (!up.createIdentities || policy.keyName === undefined || policy.key === undefined) return { link };
   return {
     link,

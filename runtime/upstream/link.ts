@@ -59,7 +59,7 @@ export interface UpstreamLinkStatus {
   retryInMs?: number;
   identitiesOnline: number;
   identitiesTotal: number;
-  /** Transport connections open now (AMQP: 0 or 1). */
+  /** Transport connections open now (AMQP: one per `identitiesPerConnection` identities; MQTT: one per identity). */
   connections: number;
   lastError?: { code: string; message: string; at: string };
 }

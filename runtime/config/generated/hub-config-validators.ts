@@ -1195,7 +1195,7 @@ return errors === 0;
 }
 
 export const validateGatewayRole = validate11;
-const schema12 = {"$id":"fieldhub-hub-config-gateway","type":"object","additionalProperties":false,"properties":{"schemaVersion":{"const":1,"default":1},"hostName":{"type":"string","minLength":1,"maxLength":253,"default":"localhost","pattern":"^(?:[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?)*\\.?|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)$"},"dataDir":{"type":"string","minLength":1,"default":"./data"},"bindAddress":{"type":"string","minLength":1,"default":"0.0.0.0"},"mqtt":{"type":"object","additionalProperties":false,"default":{},"properties":{"port":{"type":"integer","minimum":0,"maximum":65535,"default":8883}}},"https":{"type":"object","additionalProperties":false,"default":{},"properties":{"port":{"type":"integer","minimum":0,"maximum":65535,"default":8443}}},"amqp":{"type":"object","additionalProperties":false,"default":{},"properties":{"port":{"type":"integer","minimum":0,"maximum":65535,"default":5671}}},"durability":{"enum":["process","power"],"default":"process"},"limits":{"type":"object","additionalProperties":false,"default":{},"properties":{"maxMessageBytes":{"type":"integer","minimum":1,"default":262144},"maxC2dBytes":{"type":"integer","minimum":1,"default":65536},"maxC2dQueueDepth":{"type":"integer","minimum":1,"default":50},"c2dDefaultTtlMs":{"type":"integer","minimum":1000,"maximum":172800000,"default":3600000},"c2dMaxDeliveryCount":{"type":"integer","minimum":1,"maximum":100,"default":10},"c2dLockMs":{"type":"integer","minimum":1000,"default":60000},"maxMethodPayloadBytes":{"type":"integer","minimum":1,"default":131072},"telemetryPerSecond":{"type":"integer","minimum":0,"default":0},"telemetryRetentionMs":{"type":"integer","minimum":0,"default":86400000},"telemetryMaxHoldMs":{"type":"integer","minimum":1,"default":604800000},"serviceQueueTtlMs":{"type":"integer","minimum":1000,"maximum":172800000,"default":3600000},"serviceQueueMaxRecords":{"type":"integer","minimum":1,"default":10000},"serviceQueueMaxDeliveryCount":{"type":"integer","minimum":1,"maximum":100,"default":10}}},"fileUpload":{"type":"object","additionalProperties":false,"default":{},"properties":{"dir":{"type":"string","minLength":1},"maxFileBytes":{"type":"integer","minimum":1,"default":268435456},"quotaBytes":{"type":"integer","minimum":1,"default":1073741824},"sasTtlS":{"type":"integer","minimum":60,"maximum":86400,"default":3600},"notifications":{"type":"boolean","default":true}}},"tls":{"type":"object","additionalProperties":false,"default":{},"properties":{"caCertFile":{"type":"string","minLength":1},"caKeyFile":{"type":"string","minLength":1},"serverCertFile":{"type":"string","minLength":1},"serverKeyFile":{"type":"string","minLength":1},"extraNames":{"type":"array","items":{"type":"string","minLength":1},"default":[]}},"dependencies":{"serverCertFile":["serverKeyFile"],"serverKeyFile":["serverCertFile"],"caKeyFile":["caCertFile"]}},"log":{"type":"object","additionalProperties":false,"default":{},"properties":{"level":{"enum":["fatal","error","warn","info","debug","trace","silent"],"default":"info"}}},"gateway":{"type":"object","additionalProperties":false,"default":{},"properties":{"deviceId":{"type":"string","pattern":"^[A-Za-z0-9\\-:.+%_#*?!(),=@;$']{1,128}$","default":"fieldhub-gateway"}}},"upstream":{"type":"object","additionalProperties":false,"properties":{"protocol":{"enum":["amqp","mqtt","mqtt-bridge"],"default":"amqp"},"connectionString":{"type":"string","pattern":"HostName=[^;]+"},"auth":{"enum":["policy","deviceKeys","parent"],"default":"policy"},"port":{"type":"integer","minimum":1,"maximum":65535},"httpsPort":{"type":"integer","minimum":1,"maximum":65535,"default":443},"caFile":{"type":"string","minLength":1},"createIdentities":{"type":"boolean","default":true},"identitiesPerSecond":{"type":"integer","minimum":1,"maximum":10000,"default":50},"reconnect":{"type":"object","additionalProperties":false,"default":{},"properties":{"minDelayMs":{"type":"integer","minimum":10,"maximum":600000,"default":1000},"maxDelayMs":{"type":"integer","minimum":100,"maximum":3600000,"default":60000}}},"bridge":{"type":"object","additionalProperties":false,"required":["url"],"properties":{"url":{"type":"string","pattern":"^mqtts?://"},"clientId":{"type":"string","minLength":1},"username":{"type":"string","minLength":1},"password":{"type":"string"},"caFile":{"type":"string","minLength":1},"telemetryTopic":{"type":"string","minLength":1,"default":"fieldhub/{deviceId}/messages"},"commandTopic":{"type":"string","minLength":1}}},"outbox":{"type":"object","additionalProperties":false,"default":{},"properties":{"maxBytes":{"type":"integer","minimum":65536,"default":268435456},"ttlMs":{"type":"integer","minimum":1000,"default":604800000},"fullPolicy":{"enum":["reject","dropOldest"],"default":"reject"},"drainShare":{"type":"number","minimum":0.05,"maximum":1,"default":0.5},"maxInFlight":{"type":"integer","minimum":1,"maximum":10000,"default":256}}}}},"modules":{"type":"object","propertyNames":{"pattern":"^[A-Za-z][A-Za-z0-9_-]{0,63}$"},"additionalProperties":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","minLength":1},"enabled":{"type":"boolean","default":true},"dependsOn":{"type":"array","items":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_-]{0,63}$"},"default":[]},"config":{"type":"object","default":{}}}}},"sinks":{"type":"object","propertyNames":{"pattern":"^[A-Za-z][A-Za-z0-9_-]{0,63}$"},"additionalProperties":{"type":"object","required":["type"],"properties":{"type":{"enum":["file","mqtt"]}},"allOf":[{"if":{"properties":{"type":{"const":"file"}}},"then":{"additionalProperties":false,"required":["path"],"properties":{"type":{"const":"file"},"path":{"type":"string","minLength":1},"maxBytes":{"type":"integer","minimum":1024,"default":10485760},"maxFiles":{"type":"integer","minimum":1,"maximum":1000,"default":5},"fsync":{"type":"boolean","default":false}}}},{"if":{"properties":{"type":{"const":"mqtt"}}},"then":{"additionalProperties":false,"required":["url"],"properties":{"type":{"const":"mqtt"},"url":{"type":"string","pattern":"^mqtts?://"},"topic":{"type":"string","minLength":1,"default":"fieldhub/{deviceId}/messages"},"qos":{"enum":[0,1],"default":1},"clientId":{"type":"string","minLength":1},"username":{"type":"string","minLength":1},"password":{"type":"string"},"caFile":{"type":"string","minLength":1}}}}]}},"routes":{"type":"object","propertyNames":{"pattern":"^[A-Za-z][A-Za-z0-9_-]{0,63}$"},"additionalProperties":{"type":"string","minLength":1}}}};
+const schema12 = {"$id":"fieldhub-hub-config-gateway","type":"object","additionalProperties":false,"properties":{"schemaVersion":{"const":1,"default":1},"hostName":{"type":"string","minLength":1,"maxLength":253,"default":"localhost","pattern":"^(?:[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?)*\\.?|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)$"},"dataDir":{"type":"string","minLength":1,"default":"./data"},"bindAddress":{"type":"string","minLength":1,"default":"0.0.0.0"},"mqtt":{"type":"object","additionalProperties":false,"default":{},"properties":{"port":{"type":"integer","minimum":0,"maximum":65535,"default":8883}}},"https":{"type":"object","additionalProperties":false,"default":{},"properties":{"port":{"type":"integer","minimum":0,"maximum":65535,"default":8443}}},"amqp":{"type":"object","additionalProperties":false,"default":{},"properties":{"port":{"type":"integer","minimum":0,"maximum":65535,"default":5671}}},"durability":{"enum":["process","power"],"default":"process"},"limits":{"type":"object","additionalProperties":false,"default":{},"properties":{"maxMessageBytes":{"type":"integer","minimum":1,"default":262144},"maxC2dBytes":{"type":"integer","minimum":1,"default":65536},"maxC2dQueueDepth":{"type":"integer","minimum":1,"default":50},"c2dDefaultTtlMs":{"type":"integer","minimum":1000,"maximum":172800000,"default":3600000},"c2dMaxDeliveryCount":{"type":"integer","minimum":1,"maximum":100,"default":10},"c2dLockMs":{"type":"integer","minimum":1000,"default":60000},"maxMethodPayloadBytes":{"type":"integer","minimum":1,"default":131072},"telemetryPerSecond":{"type":"integer","minimum":0,"default":0},"telemetryRetentionMs":{"type":"integer","minimum":0,"default":86400000},"telemetryMaxHoldMs":{"type":"integer","minimum":1,"default":604800000},"serviceQueueTtlMs":{"type":"integer","minimum":1000,"maximum":172800000,"default":3600000},"serviceQueueMaxRecords":{"type":"integer","minimum":1,"default":10000},"serviceQueueMaxDeliveryCount":{"type":"integer","minimum":1,"maximum":100,"default":10}}},"fileUpload":{"type":"object","additionalProperties":false,"default":{},"properties":{"dir":{"type":"string","minLength":1},"maxFileBytes":{"type":"integer","minimum":1,"default":268435456},"quotaBytes":{"type":"integer","minimum":1,"default":1073741824},"sasTtlS":{"type":"integer","minimum":60,"maximum":86400,"default":3600},"notifications":{"type":"boolean","default":true}}},"tls":{"type":"object","additionalProperties":false,"default":{},"properties":{"caCertFile":{"type":"string","minLength":1},"caKeyFile":{"type":"string","minLength":1},"serverCertFile":{"type":"string","minLength":1},"serverKeyFile":{"type":"string","minLength":1},"extraNames":{"type":"array","items":{"type":"string","minLength":1},"default":[]}},"dependencies":{"serverCertFile":["serverKeyFile"],"serverKeyFile":["serverCertFile"],"caKeyFile":["caCertFile"]}},"log":{"type":"object","additionalProperties":false,"default":{},"properties":{"level":{"enum":["fatal","error","warn","info","debug","trace","silent"],"default":"info"}}},"gateway":{"type":"object","additionalProperties":false,"default":{},"properties":{"deviceId":{"type":"string","pattern":"^[A-Za-z0-9\\-:.+%_#*?!(),=@;$']{1,128}$","default":"fieldhub-gateway"}}},"upstream":{"type":"object","additionalProperties":false,"properties":{"protocol":{"enum":["amqp","mqtt","mqtt-bridge"],"default":"amqp"},"connectionString":{"type":"string","pattern":"HostName=[^;]+"},"auth":{"enum":["policy","deviceKeys","parent"],"default":"policy"},"port":{"type":"integer","minimum":1,"maximum":65535},"httpsPort":{"type":"integer","minimum":1,"maximum":65535,"default":443},"caFile":{"type":"string","minLength":1},"createIdentities":{"type":"boolean","default":true},"identitiesPerSecond":{"type":"integer","minimum":1,"maximum":10000,"default":50},"identitiesPerConnection":{"type":"integer","minimum":1,"maximum":100000,"default":1000},"reconnect":{"type":"object","additionalProperties":false,"default":{},"properties":{"minDelayMs":{"type":"integer","minimum":10,"maximum":600000,"default":1000},"maxDelayMs":{"type":"integer","minimum":100,"maximum":3600000,"default":60000}}},"bridge":{"type":"object","additionalProperties":false,"required":["url"],"properties":{"url":{"type":"string","pattern":"^mqtts?://"},"clientId":{"type":"string","minLength":1},"username":{"type":"string","minLength":1},"password":{"type":"string"},"caFile":{"type":"string","minLength":1},"telemetryTopic":{"type":"string","minLength":1,"default":"fieldhub/{deviceId}/messages"},"commandTopic":{"type":"string","minLength":1}}},"outbox":{"type":"object","additionalProperties":false,"default":{},"properties":{"maxBytes":{"type":"integer","minimum":65536,"default":268435456},"ttlMs":{"type":"integer","minimum":1000,"default":604800000},"fullPolicy":{"enum":["reject","dropOldest"],"default":"reject"},"drainShare":{"type":"number","minimum":0.05,"maximum":1,"default":0.5},"maxInFlight":{"type":"integer","minimum":1,"maximum":10000,"default":256}}}}},"modules":{"type":"object","propertyNames":{"pattern":"^[A-Za-z][A-Za-z0-9_-]{0,63}$"},"additionalProperties":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","minLength":1},"enabled":{"type":"boolean","default":true},"dependsOn":{"type":"array","items":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_-]{0,63}$"},"default":[]},"config":{"type":"object","default":{}}}}},"sinks":{"type":"object","propertyNames":{"pattern":"^[A-Za-z][A-Za-z0-9_-]{0,63}$"},"additionalProperties":{"type":"object","required":["type"],"properties":{"type":{"enum":["file","mqtt"]}},"allOf":[{"if":{"properties":{"type":{"const":"file"}}},"then":{"additionalProperties":false,"required":["path"],"properties":{"type":{"const":"file"},"path":{"type":"string","minLength":1},"maxBytes":{"type":"integer","minimum":1024,"default":10485760},"maxFiles":{"type":"integer","minimum":1,"maximum":1000,"default":5},"fsync":{"type":"boolean","default":false}}}},{"if":{"properties":{"type":{"const":"mqtt"}}},"then":{"additionalProperties":false,"required":["url"],"properties":{"type":{"const":"mqtt"},"url":{"type":"string","pattern":"^mqtts?://"},"topic":{"type":"string","minLength":1,"default":"fieldhub/{deviceId}/messages"},"qos":{"enum":[0,1],"default":1},"clientId":{"type":"string","minLength":1},"username":{"type":"string","minLength":1},"password":{"type":"string"},"caFile":{"type":"string","minLength":1}}}}]}},"routes":{"type":"object","propertyNames":{"pattern":"^[A-Za-z][A-Za-z0-9_-]{0,63}$"},"additionalProperties":{"type":"string","minLength":1}}}};
 const pattern2 = new RegExp("^[A-Za-z0-9\\-:.+%_#*?!(),=@;$']{1,128}$", "u");
 const pattern3 = new RegExp("HostName=[^;]+", "u");
 const pattern4 = new RegExp("^mqtts?://", "u");
@@ -2424,6 +2424,9 @@ data42.createIdentities = true;
 if(data42.identitiesPerSecond === undefined){
 data42.identitiesPerSecond = 50;
 }
+if(data42.identitiesPerConnection === undefined){
+data42.identitiesPerConnection = 1000;
+}
 if(data42.reconnect === undefined){
 data42.reconnect = {};
 }
@@ -2625,17 +2628,9 @@ vErrors.push(err109);
 errors++;
 }
 }
-let data51 = data42.reconnect;
-if(data51 && typeof data51 == "object" && !Array.isArray(data51)){
-if(data51.minDelayMs === undefined){
-data51.minDelayMs = 1000;
-}
-if(data51.maxDelayMs === undefined){
-data51.maxDelayMs = 60000;
-}
-for(const key10 in data51){
-if(!((key10 === "minDelayMs") || (key10 === "maxDelayMs"))){
-const err110 = {instancePath:instancePath+"/upstream/reconnect",schemaPath:"#/properties/upstream/properties/reconnect/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
+let data51 = data42.identitiesPerConnection;
+if(!(((typeof data51 == "number") && (!(data51 % 1) && !isNaN(data51))) && (isFinite(data51)))){
+const err110 = {instancePath:instancePath+"/upstream/identitiesPerConnection",schemaPath:"#/properties/upstream/properties/identitiesPerConnection/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -2644,10 +2639,9 @@ vErrors.push(err110);
 }
 errors++;
 }
-}
-let data52 = data51.minDelayMs;
-if(!(((typeof data52 == "number") && (!(data52 % 1) && !isNaN(data52))) && (isFinite(data52)))){
-const err111 = {instancePath:instancePath+"/upstream/reconnect/minDelayMs",schemaPath:"#/properties/upstream/properties/reconnect/properties/minDelayMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data51 == "number") && (isFinite(data51))){
+if(data51 > 100000 || isNaN(data51)){
+const err111 = {instancePath:instancePath+"/upstream/identitiesPerConnection",schemaPath:"#/properties/upstream/properties/identitiesPerConnection/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000"};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -2656,9 +2650,8 @@ vErrors.push(err111);
 }
 errors++;
 }
-if((typeof data52 == "number") && (isFinite(data52))){
-if(data52 > 600000 || isNaN(data52)){
-const err112 = {instancePath:instancePath+"/upstream/reconnect/minDelayMs",schemaPath:"#/properties/upstream/properties/reconnect/properties/minDelayMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000"};
+if(data51 < 1 || isNaN(data51)){
+const err112 = {instancePath:instancePath+"/upstream/identitiesPerConnection",schemaPath:"#/properties/upstream/properties/identitiesPerConnection/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -2667,8 +2660,18 @@ vErrors.push(err112);
 }
 errors++;
 }
-if(data52 < 10 || isNaN(data52)){
-const err113 = {instancePath:instancePath+"/upstream/reconnect/minDelayMs",schemaPath:"#/properties/upstream/properties/reconnect/properties/minDelayMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 10},message:"must be >= 10"};
+}
+let data52 = data42.reconnect;
+if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
+if(data52.minDelayMs === undefined){
+data52.minDelayMs = 1000;
+}
+if(data52.maxDelayMs === undefined){
+data52.maxDelayMs = 60000;
+}
+for(const key10 in data52){
+if(!((key10 === "minDelayMs") || (key10 === "maxDelayMs"))){
+const err113 = {instancePath:instancePath+"/upstream/reconnect",schemaPath:"#/properties/upstream/properties/reconnect/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -2678,9 +2681,9 @@ vErrors.push(err113);
 errors++;
 }
 }
-let data53 = data51.maxDelayMs;
+let data53 = data52.minDelayMs;
 if(!(((typeof data53 == "number") && (!(data53 % 1) && !isNaN(data53))) && (isFinite(data53)))){
-const err114 = {instancePath:instancePath+"/upstream/reconnect/maxDelayMs",schemaPath:"#/properties/upstream/properties/reconnect/properties/maxDelayMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err114 = {instancePath:instancePath+"/upstream/reconnect/minDelayMs",schemaPath:"#/properties/upstream/properties/reconnect/properties/minDelayMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -2690,8 +2693,8 @@ vErrors.push(err114);
 errors++;
 }
 if((typeof data53 == "number") && (isFinite(data53))){
-if(data53 > 3600000 || isNaN(data53)){
-const err115 = {instancePath:instancePath+"/upstream/reconnect/maxDelayMs",schemaPath:"#/properties/upstream/properties/reconnect/properties/maxDelayMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000"};
+if(data53 > 600000 || isNaN(data53)){
+const err115 = {instancePath:instancePath+"/upstream/reconnect/minDelayMs",schemaPath:"#/properties/upstream/properties/reconnect/properties/minDelayMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000"};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -2700,8 +2703,8 @@ vErrors.push(err115);
 }
 errors++;
 }
-if(data53 < 100 || isNaN(data53)){
-const err116 = {instancePath:instancePath+"/upstream/reconnect/maxDelayMs",schemaPath:"#/properties/upstream/properties/reconnect/properties/maxDelayMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 100},message:"must be >= 100"};
+if(data53 < 10 || isNaN(data53)){
+const err116 = {instancePath:instancePath+"/upstream/reconnect/minDelayMs",schemaPath:"#/properties/upstream/properties/reconnect/properties/minDelayMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 10},message:"must be >= 10"};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -2711,9 +2714,9 @@ vErrors.push(err116);
 errors++;
 }
 }
-}
-else {
-const err117 = {instancePath:instancePath+"/upstream/reconnect",schemaPath:"#/properties/upstream/properties/reconnect/type",keyword:"type",params:{type: "object"},message:"must be object"};
+let data54 = data52.maxDelayMs;
+if(!(((typeof data54 == "number") && (!(data54 % 1) && !isNaN(data54))) && (isFinite(data54)))){
+const err117 = {instancePath:instancePath+"/upstream/reconnect/maxDelayMs",schemaPath:"#/properties/upstream/properties/reconnect/properties/maxDelayMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -2722,14 +2725,9 @@ vErrors.push(err117);
 }
 errors++;
 }
-if(data42.bridge !== undefined){
-let data54 = data42.bridge;
-if(data54 && typeof data54 == "object" && !Array.isArray(data54)){
-if(data54.telemetryTopic === undefined){
-data54.telemetryTopic = "fieldhub/{deviceId}/messages";
-}
-if(data54.url === undefined){
-const err118 = {instancePath:instancePath+"/upstream/bridge",schemaPath:"#/properties/upstream/properties/bridge/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'"};
+if((typeof data54 == "number") && (isFinite(data54))){
+if(data54 > 3600000 || isNaN(data54)){
+const err118 = {instancePath:instancePath+"/upstream/reconnect/maxDelayMs",schemaPath:"#/properties/upstream/properties/reconnect/properties/maxDelayMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000"};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -2738,9 +2736,8 @@ vErrors.push(err118);
 }
 errors++;
 }
-for(const key11 in data54){
-if(!(((((((key11 === "url") || (key11 === "clientId")) || (key11 === "username")) || (key11 === "password")) || (key11 === "caFile")) || (key11 === "telemetryTopic")) || (key11 === "commandTopic"))){
-const err119 = {instancePath:instancePath+"/upstream/bridge",schemaPath:"#/properties/upstream/properties/bridge/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
+if(data54 < 100 || isNaN(data54)){
+const err119 = {instancePath:instancePath+"/upstream/reconnect/maxDelayMs",schemaPath:"#/properties/upstream/properties/reconnect/properties/maxDelayMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 100},message:"must be >= 100"};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -2750,11 +2747,9 @@ vErrors.push(err119);
 errors++;
 }
 }
-if(data54.url !== undefined){
-let data55 = data54.url;
-if(typeof data55 === "string"){
-if(!pattern4.test(data55)){
-const err120 = {instancePath:instancePath+"/upstream/bridge/url",schemaPath:"#/properties/upstream/properties/bridge/properties/url/pattern",keyword:"pattern",params:{pattern: "^mqtts?://"},message:"must match pattern \""+"^mqtts?://"+"\""};
+}
+else {
+const err120 = {instancePath:instancePath+"/upstream/reconnect",schemaPath:"#/properties/upstream/properties/reconnect/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -2763,9 +2758,14 @@ vErrors.push(err120);
 }
 errors++;
 }
+if(data42.bridge !== undefined){
+let data55 = data42.bridge;
+if(data55 && typeof data55 == "object" && !Array.isArray(data55)){
+if(data55.telemetryTopic === undefined){
+data55.telemetryTopic = "fieldhub/{deviceId}/messages";
 }
-else {
-const err121 = {instancePath:instancePath+"/upstream/bridge/url",schemaPath:"#/properties/upstream/properties/bridge/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data55.url === undefined){
+const err121 = {instancePath:instancePath+"/upstream/bridge",schemaPath:"#/properties/upstream/properties/bridge/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'"};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -2774,12 +2774,9 @@ vErrors.push(err121);
 }
 errors++;
 }
-}
-if(data54.clientId !== undefined){
-let data56 = data54.clientId;
-if(typeof data56 === "string"){
-if(func3(data56) < 1){
-const err122 = {instancePath:instancePath+"/upstream/bridge/clientId",schemaPath:"#/properties/upstream/properties/bridge/properties/clientId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+for(const key11 in data55){
+if(!(((((((key11 === "url") || (key11 === "clientId")) || (key11 === "username")) || (key11 === "password")) || (key11 === "caFile")) || (key11 === "telemetryTopic")) || (key11 === "commandTopic"))){
+const err122 = {instancePath:instancePath+"/upstream/bridge",schemaPath:"#/properties/upstream/properties/bridge/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -2789,8 +2786,11 @@ vErrors.push(err122);
 errors++;
 }
 }
-else {
-const err123 = {instancePath:instancePath+"/upstream/bridge/clientId",schemaPath:"#/properties/upstream/properties/bridge/properties/clientId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data55.url !== undefined){
+let data56 = data55.url;
+if(typeof data56 === "string"){
+if(!pattern4.test(data56)){
+const err123 = {instancePath:instancePath+"/upstream/bridge/url",schemaPath:"#/properties/upstream/properties/bridge/properties/url/pattern",keyword:"pattern",params:{pattern: "^mqtts?://"},message:"must match pattern \""+"^mqtts?://"+"\""};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -2800,11 +2800,8 @@ vErrors.push(err123);
 errors++;
 }
 }
-if(data54.username !== undefined){
-let data57 = data54.username;
-if(typeof data57 === "string"){
-if(func3(data57) < 1){
-const err124 = {instancePath:instancePath+"/upstream/bridge/username",schemaPath:"#/properties/upstream/properties/bridge/properties/username/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err124 = {instancePath:instancePath+"/upstream/bridge/url",schemaPath:"#/properties/upstream/properties/bridge/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -2814,8 +2811,11 @@ vErrors.push(err124);
 errors++;
 }
 }
-else {
-const err125 = {instancePath:instancePath+"/upstream/bridge/username",schemaPath:"#/properties/upstream/properties/bridge/properties/username/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data55.clientId !== undefined){
+let data57 = data55.clientId;
+if(typeof data57 === "string"){
+if(func3(data57) < 1){
+const err125 = {instancePath:instancePath+"/upstream/bridge/clientId",schemaPath:"#/properties/upstream/properties/bridge/properties/clientId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -2825,9 +2825,8 @@ vErrors.push(err125);
 errors++;
 }
 }
-if(data54.password !== undefined){
-if(typeof data54.password !== "string"){
-const err126 = {instancePath:instancePath+"/upstream/bridge/password",schemaPath:"#/properties/upstream/properties/bridge/properties/password/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err126 = {instancePath:instancePath+"/upstream/bridge/clientId",schemaPath:"#/properties/upstream/properties/bridge/properties/clientId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -2837,11 +2836,11 @@ vErrors.push(err126);
 errors++;
 }
 }
-if(data54.caFile !== undefined){
-let data59 = data54.caFile;
-if(typeof data59 === "string"){
-if(func3(data59) < 1){
-const err127 = {instancePath:instancePath+"/upstream/bridge/caFile",schemaPath:"#/properties/upstream/properties/bridge/properties/caFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data55.username !== undefined){
+let data58 = data55.username;
+if(typeof data58 === "string"){
+if(func3(data58) < 1){
+const err127 = {instancePath:instancePath+"/upstream/bridge/username",schemaPath:"#/properties/upstream/properties/bridge/properties/username/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -2852,7 +2851,7 @@ errors++;
 }
 }
 else {
-const err128 = {instancePath:instancePath+"/upstream/bridge/caFile",schemaPath:"#/properties/upstream/properties/bridge/properties/caFile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err128 = {instancePath:instancePath+"/upstream/bridge/username",schemaPath:"#/properties/upstream/properties/bridge/properties/username/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -2862,10 +2861,9 @@ vErrors.push(err128);
 errors++;
 }
 }
-let data60 = data54.telemetryTopic;
-if(typeof data60 === "string"){
-if(func3(data60) < 1){
-const err129 = {instancePath:instancePath+"/upstream/bridge/telemetryTopic",schemaPath:"#/properties/upstream/properties/bridge/properties/telemetryTopic/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data55.password !== undefined){
+if(typeof data55.password !== "string"){
+const err129 = {instancePath:instancePath+"/upstream/bridge/password",schemaPath:"#/properties/upstream/properties/bridge/properties/password/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -2875,8 +2873,11 @@ vErrors.push(err129);
 errors++;
 }
 }
-else {
-const err130 = {instancePath:instancePath+"/upstream/bridge/telemetryTopic",schemaPath:"#/properties/upstream/properties/bridge/properties/telemetryTopic/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data55.caFile !== undefined){
+let data60 = data55.caFile;
+if(typeof data60 === "string"){
+if(func3(data60) < 1){
+const err130 = {instancePath:instancePath+"/upstream/bridge/caFile",schemaPath:"#/properties/upstream/properties/bridge/properties/caFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -2885,11 +2886,9 @@ vErrors.push(err130);
 }
 errors++;
 }
-if(data54.commandTopic !== undefined){
-let data61 = data54.commandTopic;
-if(typeof data61 === "string"){
-if(func3(data61) < 1){
-const err131 = {instancePath:instancePath+"/upstream/bridge/commandTopic",schemaPath:"#/properties/upstream/properties/bridge/properties/commandTopic/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err131 = {instancePath:instancePath+"/upstream/bridge/caFile",schemaPath:"#/properties/upstream/properties/bridge/properties/caFile/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -2899,8 +2898,10 @@ vErrors.push(err131);
 errors++;
 }
 }
-else {
-const err132 = {instancePath:instancePath+"/upstream/bridge/commandTopic",schemaPath:"#/properties/upstream/properties/bridge/properties/commandTopic/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data61 = data55.telemetryTopic;
+if(typeof data61 === "string"){
+if(func3(data61) < 1){
+const err132 = {instancePath:instancePath+"/upstream/bridge/telemetryTopic",schemaPath:"#/properties/upstream/properties/bridge/properties/telemetryTopic/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -2910,9 +2911,8 @@ vErrors.push(err132);
 errors++;
 }
 }
-}
 else {
-const err133 = {instancePath:instancePath+"/upstream/bridge",schemaPath:"#/properties/upstream/properties/bridge/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err133 = {instancePath:instancePath+"/upstream/bridge/telemetryTopic",schemaPath:"#/properties/upstream/properties/bridge/properties/telemetryTopic/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -2921,27 +2921,11 @@ vErrors.push(err133);
 }
 errors++;
 }
-}
-let data62 = data42.outbox;
-if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
-if(data62.maxBytes === undefined){
-data62.maxBytes = 268435456;
-}
-if(data62.ttlMs === undefined){
-data62.ttlMs = 604800000;
-}
-if(data62.fullPolicy === undefined){
-data62.fullPolicy = "reject";
-}
-if(data62.drainShare === undefined){
-data62.drainShare = 0.5;
-}
-if(data62.maxInFlight === undefined){
-data62.maxInFlight = 256;
-}
-for(const key12 in data62){
-if(!(((((key12 === "maxBytes") || (key12 === "ttlMs")) || (key12 === "fullPolicy")) || (key12 === "drainShare")) || (key12 === "maxInFlight"))){
-const err134 = {instancePath:instancePath+"/upstream/outbox",schemaPath:"#/properties/upstream/properties/outbox/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
+if(data55.commandTopic !== undefined){
+let data62 = data55.commandTopic;
+if(typeof data62 === "string"){
+if(func3(data62) < 1){
+const err134 = {instancePath:instancePath+"/upstream/bridge/commandTopic",schemaPath:"#/properties/upstream/properties/bridge/properties/commandTopic/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -2951,9 +2935,8 @@ vErrors.push(err134);
 errors++;
 }
 }
-let data63 = data62.maxBytes;
-if(!(((typeof data63 == "number") && (!(data63 % 1) && !isNaN(data63))) && (isFinite(data63)))){
-const err135 = {instancePath:instancePath+"/upstream/outbox/maxBytes",schemaPath:"#/properties/upstream/properties/outbox/properties/maxBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err135 = {instancePath:instancePath+"/upstream/bridge/commandTopic",schemaPath:"#/properties/upstream/properties/bridge/properties/commandTopic/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -2962,9 +2945,10 @@ vErrors.push(err135);
 }
 errors++;
 }
-if((typeof data63 == "number") && (isFinite(data63))){
-if(data63 < 65536 || isNaN(data63)){
-const err136 = {instancePath:instancePath+"/upstream/outbox/maxBytes",schemaPath:"#/properties/upstream/properties/outbox/properties/maxBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 65536},message:"must be >= 65536"};
+}
+}
+else {
+const err136 = {instancePath:instancePath+"/upstream/bridge",schemaPath:"#/properties/upstream/properties/bridge/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -2974,9 +2958,26 @@ vErrors.push(err136);
 errors++;
 }
 }
-let data64 = data62.ttlMs;
-if(!(((typeof data64 == "number") && (!(data64 % 1) && !isNaN(data64))) && (isFinite(data64)))){
-const err137 = {instancePath:instancePath+"/upstream/outbox/ttlMs",schemaPath:"#/properties/upstream/properties/outbox/properties/ttlMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+let data63 = data42.outbox;
+if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
+if(data63.maxBytes === undefined){
+data63.maxBytes = 268435456;
+}
+if(data63.ttlMs === undefined){
+data63.ttlMs = 604800000;
+}
+if(data63.fullPolicy === undefined){
+data63.fullPolicy = "reject";
+}
+if(data63.drainShare === undefined){
+data63.drainShare = 0.5;
+}
+if(data63.maxInFlight === undefined){
+data63.maxInFlight = 256;
+}
+for(const key12 in data63){
+if(!(((((key12 === "maxBytes") || (key12 === "ttlMs")) || (key12 === "fullPolicy")) || (key12 === "drainShare")) || (key12 === "maxInFlight"))){
+const err137 = {instancePath:instancePath+"/upstream/outbox",schemaPath:"#/properties/upstream/properties/outbox/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -2985,9 +2986,10 @@ vErrors.push(err137);
 }
 errors++;
 }
-if((typeof data64 == "number") && (isFinite(data64))){
-if(data64 < 1000 || isNaN(data64)){
-const err138 = {instancePath:instancePath+"/upstream/outbox/ttlMs",schemaPath:"#/properties/upstream/properties/outbox/properties/ttlMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000"};
+}
+let data64 = data63.maxBytes;
+if(!(((typeof data64 == "number") && (!(data64 % 1) && !isNaN(data64))) && (isFinite(data64)))){
+const err138 = {instancePath:instancePath+"/upstream/outbox/maxBytes",schemaPath:"#/properties/upstream/properties/outbox/properties/maxBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -2996,10 +2998,9 @@ vErrors.push(err138);
 }
 errors++;
 }
-}
-let data65 = data62.fullPolicy;
-if(!((data65 === "reject") || (data65 === "dropOldest"))){
-const err139 = {instancePath:instancePath+"/upstream/outbox/fullPolicy",schemaPath:"#/properties/upstream/properties/outbox/properties/fullPolicy/enum",keyword:"enum",params:{allowedValues: schema12.properties.upstream.properties.outbox.properties.fullPolicy.enum},message:"must be equal to one of the allowed values"};
+if((typeof data64 == "number") && (isFinite(data64))){
+if(data64 < 65536 || isNaN(data64)){
+const err139 = {instancePath:instancePath+"/upstream/outbox/maxBytes",schemaPath:"#/properties/upstream/properties/outbox/properties/maxBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 65536},message:"must be >= 65536"};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -3008,10 +3009,10 @@ vErrors.push(err139);
 }
 errors++;
 }
-let data66 = data62.drainShare;
-if((typeof data66 == "number") && (isFinite(data66))){
-if(data66 > 1 || isNaN(data66)){
-const err140 = {instancePath:instancePath+"/upstream/outbox/drainShare",schemaPath:"#/properties/upstream/properties/outbox/properties/drainShare/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+}
+let data65 = data63.ttlMs;
+if(!(((typeof data65 == "number") && (!(data65 % 1) && !isNaN(data65))) && (isFinite(data65)))){
+const err140 = {instancePath:instancePath+"/upstream/outbox/ttlMs",schemaPath:"#/properties/upstream/properties/outbox/properties/ttlMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -3020,8 +3021,9 @@ vErrors.push(err140);
 }
 errors++;
 }
-if(data66 < 0.05 || isNaN(data66)){
-const err141 = {instancePath:instancePath+"/upstream/outbox/drainShare",schemaPath:"#/properties/upstream/properties/outbox/properties/drainShare/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0.05},message:"must be >= 0.05"};
+if((typeof data65 == "number") && (isFinite(data65))){
+if(data65 < 1000 || isNaN(data65)){
+const err141 = {instancePath:instancePath+"/upstream/outbox/ttlMs",schemaPath:"#/properties/upstream/properties/outbox/properties/ttlMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000"};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -3031,8 +3033,9 @@ vErrors.push(err141);
 errors++;
 }
 }
-else {
-const err142 = {instancePath:instancePath+"/upstream/outbox/drainShare",schemaPath:"#/properties/upstream/properties/outbox/properties/drainShare/type",keyword:"type",params:{type: "number"},message:"must be number"};
+let data66 = data63.fullPolicy;
+if(!((data66 === "reject") || (data66 === "dropOldest"))){
+const err142 = {instancePath:instancePath+"/upstream/outbox/fullPolicy",schemaPath:"#/properties/upstream/properties/outbox/properties/fullPolicy/enum",keyword:"enum",params:{allowedValues: schema12.properties.upstream.properties.outbox.properties.fullPolicy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -3041,9 +3044,10 @@ vErrors.push(err142);
 }
 errors++;
 }
-let data67 = data62.maxInFlight;
-if(!(((typeof data67 == "number") && (!(data67 % 1) && !isNaN(data67))) && (isFinite(data67)))){
-const err143 = {instancePath:instancePath+"/upstream/outbox/maxInFlight",schemaPath:"#/properties/upstream/properties/outbox/properties/maxInFlight/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+let data67 = data63.drainShare;
+if((typeof data67 == "number") && (isFinite(data67))){
+if(data67 > 1 || isNaN(data67)){
+const err143 = {instancePath:instancePath+"/upstream/outbox/drainShare",schemaPath:"#/properties/upstream/properties/outbox/properties/drainShare/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -3052,9 +3056,8 @@ vErrors.push(err143);
 }
 errors++;
 }
-if((typeof data67 == "number") && (isFinite(data67))){
-if(data67 > 10000 || isNaN(data67)){
-const err144 = {instancePath:instancePath+"/upstream/outbox/maxInFlight",schemaPath:"#/properties/upstream/properties/outbox/properties/maxInFlight/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000"};
+if(data67 < 0.05 || isNaN(data67)){
+const err144 = {instancePath:instancePath+"/upstream/outbox/drainShare",schemaPath:"#/properties/upstream/properties/outbox/properties/drainShare/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0.05},message:"must be >= 0.05"};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -3063,8 +3066,9 @@ vErrors.push(err144);
 }
 errors++;
 }
-if(data67 < 1 || isNaN(data67)){
-const err145 = {instancePath:instancePath+"/upstream/outbox/maxInFlight",schemaPath:"#/properties/upstream/properties/outbox/properties/maxInFlight/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+else {
+const err145 = {instancePath:instancePath+"/upstream/outbox/drainShare",schemaPath:"#/properties/upstream/properties/outbox/properties/drainShare/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -3073,10 +3077,9 @@ vErrors.push(err145);
 }
 errors++;
 }
-}
-}
-else {
-const err146 = {instancePath:instancePath+"/upstream/outbox",schemaPath:"#/properties/upstream/properties/outbox/type",keyword:"type",params:{type: "object"},message:"must be object"};
+let data68 = data63.maxInFlight;
+if(!(((typeof data68 == "number") && (!(data68 % 1) && !isNaN(data68))) && (isFinite(data68)))){
+const err146 = {instancePath:instancePath+"/upstream/outbox/maxInFlight",schemaPath:"#/properties/upstream/properties/outbox/properties/maxInFlight/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -3085,9 +3088,9 @@ vErrors.push(err146);
 }
 errors++;
 }
-}
-else {
-const err147 = {instancePath:instancePath+"/upstream",schemaPath:"#/properties/upstream/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if((typeof data68 == "number") && (isFinite(data68))){
+if(data68 > 10000 || isNaN(data68)){
+const err147 = {instancePath:instancePath+"/upstream/outbox/maxInFlight",schemaPath:"#/properties/upstream/properties/outbox/properties/maxInFlight/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000"};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -3096,15 +3099,8 @@ vErrors.push(err147);
 }
 errors++;
 }
-}
-if(data.modules !== undefined){
-let data68 = data.modules;
-if(data68 && typeof data68 == "object" && !Array.isArray(data68)){
-for(const key13 in data68){
-const _errs146 = errors;
-if(typeof key13 === "string"){
-if(!pattern5.test(key13)){
-const err148 = {instancePath:instancePath+"/modules",schemaPath:"#/properties/modules/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_-]{0,63}$"+"\"",propertyName:key13};
+if(data68 < 1 || isNaN(data68)){
+const err148 = {instancePath:instancePath+"/upstream/outbox/maxInFlight",schemaPath:"#/properties/upstream/properties/outbox/properties/maxInFlight/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -3114,9 +3110,9 @@ vErrors.push(err148);
 errors++;
 }
 }
-var valid16 = _errs146 === errors;
-if(!valid16){
-const err149 = {instancePath:instancePath+"/modules",schemaPath:"#/properties/modules/propertyNames",keyword:"propertyNames",params:{propertyName: key13},message:"property name must be valid"};
+}
+else {
+const err149 = {instancePath:instancePath+"/upstream/outbox",schemaPath:"#/properties/upstream/properties/outbox/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -3126,20 +3122,8 @@ vErrors.push(err149);
 errors++;
 }
 }
-for(const key14 in data68){
-let data69 = data68[key14];
-if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
-if(data69.enabled === undefined){
-data69.enabled = true;
-}
-if(data69.dependsOn === undefined){
-data69.dependsOn = [];
-}
-if(data69.config === undefined){
-data69.config = {};
-}
-if(data69.type === undefined){
-const err150 = {instancePath:instancePath+"/modules/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/modules/additionalProperties/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+else {
+const err150 = {instancePath:instancePath+"/upstream",schemaPath:"#/properties/upstream/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -3148,9 +3132,15 @@ vErrors.push(err150);
 }
 errors++;
 }
-for(const key15 in data69){
-if(!((((key15 === "type") || (key15 === "enabled")) || (key15 === "dependsOn")) || (key15 === "config"))){
-const err151 = {instancePath:instancePath+"/modules/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/modules/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
+}
+if(data.modules !== undefined){
+let data69 = data.modules;
+if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
+for(const key13 in data69){
+const _errs148 = errors;
+if(typeof key13 === "string"){
+if(!pattern5.test(key13)){
+const err151 = {instancePath:instancePath+"/modules",schemaPath:"#/properties/modules/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_-]{0,63}$"+"\"",propertyName:key13};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -3160,11 +3150,9 @@ vErrors.push(err151);
 errors++;
 }
 }
-if(data69.type !== undefined){
-let data70 = data69.type;
-if(typeof data70 === "string"){
-if(func3(data70) < 1){
-const err152 = {instancePath:instancePath+"/modules/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/modules/additionalProperties/properties/type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+var valid16 = _errs148 === errors;
+if(!valid16){
+const err152 = {instancePath:instancePath+"/modules",schemaPath:"#/properties/modules/propertyNames",keyword:"propertyNames",params:{propertyName: key13},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -3174,8 +3162,20 @@ vErrors.push(err152);
 errors++;
 }
 }
-else {
-const err153 = {instancePath:instancePath+"/modules/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/modules/additionalProperties/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key14 in data69){
+let data70 = data69[key14];
+if(data70 && typeof data70 == "object" && !Array.isArray(data70)){
+if(data70.enabled === undefined){
+data70.enabled = true;
+}
+if(data70.dependsOn === undefined){
+data70.dependsOn = [];
+}
+if(data70.config === undefined){
+data70.config = {};
+}
+if(data70.type === undefined){
+const err153 = {instancePath:instancePath+"/modules/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/modules/additionalProperties/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -3184,9 +3184,9 @@ vErrors.push(err153);
 }
 errors++;
 }
-}
-if(typeof data69.enabled !== "boolean"){
-const err154 = {instancePath:instancePath+"/modules/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/enabled",schemaPath:"#/properties/modules/additionalProperties/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+for(const key15 in data70){
+if(!((((key15 === "type") || (key15 === "enabled")) || (key15 === "dependsOn")) || (key15 === "config"))){
+const err154 = {instancePath:instancePath+"/modules/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/modules/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -3195,14 +3195,12 @@ vErrors.push(err154);
 }
 errors++;
 }
-let data72 = data69.dependsOn;
-if(Array.isArray(data72)){
-const len1 = data72.length;
-for(let i1=0; i1<len1; i1++){
-let data73 = data72[i1];
-if(typeof data73 === "string"){
-if(!pattern5.test(data73)){
-const err155 = {instancePath:instancePath+"/modules/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/dependsOn/" + i1,schemaPath:"#/properties/modules/additionalProperties/properties/dependsOn/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_-]{0,63}$"+"\""};
+}
+if(data70.type !== undefined){
+let data71 = data70.type;
+if(typeof data71 === "string"){
+if(func3(data71) < 1){
+const err155 = {instancePath:instancePath+"/modules/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/modules/additionalProperties/properties/type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -3213,7 +3211,7 @@ errors++;
 }
 }
 else {
-const err156 = {instancePath:instancePath+"/modules/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/dependsOn/" + i1,schemaPath:"#/properties/modules/additionalProperties/properties/dependsOn/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err156 = {instancePath:instancePath+"/modules/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/modules/additionalProperties/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -3223,9 +3221,8 @@ vErrors.push(err156);
 errors++;
 }
 }
-}
-else {
-const err157 = {instancePath:instancePath+"/modules/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/dependsOn",schemaPath:"#/properties/modules/additionalProperties/properties/dependsOn/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(typeof data70.enabled !== "boolean"){
+const err157 = {instancePath:instancePath+"/modules/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/enabled",schemaPath:"#/properties/modules/additionalProperties/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -3234,9 +3231,14 @@ vErrors.push(err157);
 }
 errors++;
 }
-let data74 = data69.config;
-if(!(data74 && typeof data74 == "object" && !Array.isArray(data74))){
-const err158 = {instancePath:instancePath+"/modules/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/config",schemaPath:"#/properties/modules/additionalProperties/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object"};
+let data73 = data70.dependsOn;
+if(Array.isArray(data73)){
+const len1 = data73.length;
+for(let i1=0; i1<len1; i1++){
+let data74 = data73[i1];
+if(typeof data74 === "string"){
+if(!pattern5.test(data74)){
+const err158 = {instancePath:instancePath+"/modules/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/dependsOn/" + i1,schemaPath:"#/properties/modules/additionalProperties/properties/dependsOn/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_-]{0,63}$"+"\""};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -3247,7 +3249,7 @@ errors++;
 }
 }
 else {
-const err159 = {instancePath:instancePath+"/modules/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/modules/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err159 = {instancePath:instancePath+"/modules/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/dependsOn/" + i1,schemaPath:"#/properties/modules/additionalProperties/properties/dependsOn/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -3259,7 +3261,7 @@ errors++;
 }
 }
 else {
-const err160 = {instancePath:instancePath+"/modules",schemaPath:"#/properties/modules/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err160 = {instancePath:instancePath+"/modules/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/dependsOn",schemaPath:"#/properties/modules/additionalProperties/properties/dependsOn/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -3268,15 +3270,9 @@ vErrors.push(err160);
 }
 errors++;
 }
-}
-if(data.sinks !== undefined){
-let data75 = data.sinks;
-if(data75 && typeof data75 == "object" && !Array.isArray(data75)){
-for(const key16 in data75){
-const _errs163 = errors;
-if(typeof key16 === "string"){
-if(!pattern5.test(key16)){
-const err161 = {instancePath:instancePath+"/sinks",schemaPath:"#/properties/sinks/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_-]{0,63}$"+"\"",propertyName:key16};
+let data75 = data70.config;
+if(!(data75 && typeof data75 == "object" && !Array.isArray(data75))){
+const err161 = {instancePath:instancePath+"/modules/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/config",schemaPath:"#/properties/modules/additionalProperties/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -3286,9 +3282,8 @@ vErrors.push(err161);
 errors++;
 }
 }
-var valid21 = _errs163 === errors;
-if(!valid21){
-const err162 = {instancePath:instancePath+"/sinks",schemaPath:"#/properties/sinks/propertyNames",keyword:"propertyNames",params:{propertyName: key16},message:"property name must be valid"};
+else {
+const err162 = {instancePath:instancePath+"/modules/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/modules/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -3298,15 +3293,9 @@ vErrors.push(err162);
 errors++;
 }
 }
-for(const key17 in data75){
-let data76 = data75[key17];
-const _errs168 = errors;
-let valid24 = true;
-const _errs169 = errors;
-if(data76 && typeof data76 == "object" && !Array.isArray(data76)){
-if(data76.type !== undefined){
-if("file" !== data76.type){
-const err163 = {};
+}
+else {
+const err163 = {instancePath:instancePath+"/modules",schemaPath:"#/properties/modules/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -3316,31 +3305,14 @@ vErrors.push(err163);
 errors++;
 }
 }
-}
-var _valid0 = _errs169 === errors;
-errors = _errs168;
-if(vErrors !== null){
-if(_errs168){
-vErrors.length = _errs168;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid0){
-const _errs171 = errors;
+if(data.sinks !== undefined){
+let data76 = data.sinks;
 if(data76 && typeof data76 == "object" && !Array.isArray(data76)){
-if(data76.maxBytes === undefined){
-data76.maxBytes = 10485760;
-}
-if(data76.maxFiles === undefined){
-data76.maxFiles = 5;
-}
-if(data76.fsync === undefined){
-data76.fsync = false;
-}
-if(data76.path === undefined){
-const err164 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/sinks/additionalProperties/allOf/0/then/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
+for(const key16 in data76){
+const _errs165 = errors;
+if(typeof key16 === "string"){
+if(!pattern5.test(key16)){
+const err164 = {instancePath:instancePath+"/sinks",schemaPath:"#/properties/sinks/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_-]{0,63}$"+"\"",propertyName:key16};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -3349,9 +3321,10 @@ vErrors.push(err164);
 }
 errors++;
 }
-for(const key18 in data76){
-if(!(((((key18 === "type") || (key18 === "path")) || (key18 === "maxBytes")) || (key18 === "maxFiles")) || (key18 === "fsync"))){
-const err165 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/sinks/additionalProperties/allOf/0/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"};
+}
+var valid21 = _errs165 === errors;
+if(!valid21){
+const err165 = {instancePath:instancePath+"/sinks",schemaPath:"#/properties/sinks/propertyNames",keyword:"propertyNames",params:{propertyName: key16},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -3361,9 +3334,15 @@ vErrors.push(err165);
 errors++;
 }
 }
-if(data76.type !== undefined){
-if("file" !== data76.type){
-const err166 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/sinks/additionalProperties/allOf/0/then/properties/type/const",keyword:"const",params:{allowedValue: "file"},message:"must be equal to constant"};
+for(const key17 in data76){
+let data77 = data76[key17];
+const _errs170 = errors;
+let valid24 = true;
+const _errs171 = errors;
+if(data77 && typeof data77 == "object" && !Array.isArray(data77)){
+if(data77.type !== undefined){
+if("file" !== data77.type){
+const err166 = {};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -3373,11 +3352,31 @@ vErrors.push(err166);
 errors++;
 }
 }
-if(data76.path !== undefined){
-let data79 = data76.path;
-if(typeof data79 === "string"){
-if(func3(data79) < 1){
-const err167 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/path",schemaPath:"#/properties/sinks/additionalProperties/allOf/0/then/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+var _valid0 = _errs171 === errors;
+errors = _errs170;
+if(vErrors !== null){
+if(_errs170){
+vErrors.length = _errs170;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid0){
+const _errs173 = errors;
+if(data77 && typeof data77 == "object" && !Array.isArray(data77)){
+if(data77.maxBytes === undefined){
+data77.maxBytes = 10485760;
+}
+if(data77.maxFiles === undefined){
+data77.maxFiles = 5;
+}
+if(data77.fsync === undefined){
+data77.fsync = false;
+}
+if(data77.path === undefined){
+const err167 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/sinks/additionalProperties/allOf/0/then/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -3386,9 +3385,9 @@ vErrors.push(err167);
 }
 errors++;
 }
-}
-else {
-const err168 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/path",schemaPath:"#/properties/sinks/additionalProperties/allOf/0/then/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key18 in data77){
+if(!(((((key18 === "type") || (key18 === "path")) || (key18 === "maxBytes")) || (key18 === "maxFiles")) || (key18 === "fsync"))){
+const err168 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/sinks/additionalProperties/allOf/0/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -3398,9 +3397,9 @@ vErrors.push(err168);
 errors++;
 }
 }
-let data80 = data76.maxBytes;
-if(!(((typeof data80 == "number") && (!(data80 % 1) && !isNaN(data80))) && (isFinite(data80)))){
-const err169 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/maxBytes",schemaPath:"#/properties/sinks/additionalProperties/allOf/0/then/properties/maxBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data77.type !== undefined){
+if("file" !== data77.type){
+const err169 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/sinks/additionalProperties/allOf/0/then/properties/type/const",keyword:"const",params:{allowedValue: "file"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -3409,9 +3408,12 @@ vErrors.push(err169);
 }
 errors++;
 }
-if((typeof data80 == "number") && (isFinite(data80))){
-if(data80 < 1024 || isNaN(data80)){
-const err170 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/maxBytes",schemaPath:"#/properties/sinks/additionalProperties/allOf/0/then/properties/maxBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024"};
+}
+if(data77.path !== undefined){
+let data80 = data77.path;
+if(typeof data80 === "string"){
+if(func3(data80) < 1){
+const err170 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/path",schemaPath:"#/properties/sinks/additionalProperties/allOf/0/then/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -3421,9 +3423,8 @@ vErrors.push(err170);
 errors++;
 }
 }
-let data81 = data76.maxFiles;
-if(!(((typeof data81 == "number") && (!(data81 % 1) && !isNaN(data81))) && (isFinite(data81)))){
-const err171 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/maxFiles",schemaPath:"#/properties/sinks/additionalProperties/allOf/0/then/properties/maxFiles/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err171 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/path",schemaPath:"#/properties/sinks/additionalProperties/allOf/0/then/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -3432,9 +3433,10 @@ vErrors.push(err171);
 }
 errors++;
 }
-if((typeof data81 == "number") && (isFinite(data81))){
-if(data81 > 1000 || isNaN(data81)){
-const err172 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/maxFiles",schemaPath:"#/properties/sinks/additionalProperties/allOf/0/then/properties/maxFiles/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000"};
+}
+let data81 = data77.maxBytes;
+if(!(((typeof data81 == "number") && (!(data81 % 1) && !isNaN(data81))) && (isFinite(data81)))){
+const err172 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/maxBytes",schemaPath:"#/properties/sinks/additionalProperties/allOf/0/then/properties/maxBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -3443,8 +3445,9 @@ vErrors.push(err172);
 }
 errors++;
 }
-if(data81 < 1 || isNaN(data81)){
-const err173 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/maxFiles",schemaPath:"#/properties/sinks/additionalProperties/allOf/0/then/properties/maxFiles/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if((typeof data81 == "number") && (isFinite(data81))){
+if(data81 < 1024 || isNaN(data81)){
+const err173 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/maxBytes",schemaPath:"#/properties/sinks/additionalProperties/allOf/0/then/properties/maxBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024"};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -3454,8 +3457,9 @@ vErrors.push(err173);
 errors++;
 }
 }
-if(typeof data76.fsync !== "boolean"){
-const err174 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/fsync",schemaPath:"#/properties/sinks/additionalProperties/allOf/0/then/properties/fsync/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+let data82 = data77.maxFiles;
+if(!(((typeof data82 == "number") && (!(data82 % 1) && !isNaN(data82))) && (isFinite(data82)))){
+const err174 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/maxFiles",schemaPath:"#/properties/sinks/additionalProperties/allOf/0/then/properties/maxFiles/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -3464,12 +3468,9 @@ vErrors.push(err174);
 }
 errors++;
 }
-}
-var _valid0 = _errs171 === errors;
-valid24 = _valid0;
-}
-if(!valid24){
-const err175 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/sinks/additionalProperties/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if((typeof data82 == "number") && (isFinite(data82))){
+if(data82 > 1000 || isNaN(data82)){
+const err175 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/maxFiles",schemaPath:"#/properties/sinks/additionalProperties/allOf/0/then/properties/maxFiles/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000"};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -3478,13 +3479,8 @@ vErrors.push(err175);
 }
 errors++;
 }
-const _errs183 = errors;
-let valid27 = true;
-const _errs184 = errors;
-if(data76 && typeof data76 == "object" && !Array.isArray(data76)){
-if(data76.type !== undefined){
-if("mqtt" !== data76.type){
-const err176 = {};
+if(data82 < 1 || isNaN(data82)){
+const err176 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/maxFiles",schemaPath:"#/properties/sinks/additionalProperties/allOf/0/then/properties/maxFiles/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -3494,28 +3490,8 @@ vErrors.push(err176);
 errors++;
 }
 }
-}
-var _valid1 = _errs184 === errors;
-errors = _errs183;
-if(vErrors !== null){
-if(_errs183){
-vErrors.length = _errs183;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid1){
-const _errs186 = errors;
-if(data76 && typeof data76 == "object" && !Array.isArray(data76)){
-if(data76.topic === undefined){
-data76.topic = "fieldhub/{deviceId}/messages";
-}
-if(data76.qos === undefined){
-data76.qos = 1;
-}
-if(data76.url === undefined){
-const err177 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/sinks/additionalProperties/allOf/1/then/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'"};
+if(typeof data77.fsync !== "boolean"){
+const err177 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/fsync",schemaPath:"#/properties/sinks/additionalProperties/allOf/0/then/properties/fsync/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -3524,9 +3500,12 @@ vErrors.push(err177);
 }
 errors++;
 }
-for(const key19 in data76){
-if(!((((((((key19 === "type") || (key19 === "url")) || (key19 === "topic")) || (key19 === "qos")) || (key19 === "clientId")) || (key19 === "username")) || (key19 === "password")) || (key19 === "caFile"))){
-const err178 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/sinks/additionalProperties/allOf/1/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
+}
+var _valid0 = _errs173 === errors;
+valid24 = _valid0;
+}
+if(!valid24){
+const err178 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/sinks/additionalProperties/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -3535,10 +3514,13 @@ vErrors.push(err178);
 }
 errors++;
 }
-}
-if(data76.type !== undefined){
-if("mqtt" !== data76.type){
-const err179 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/sinks/additionalProperties/allOf/1/then/properties/type/const",keyword:"const",params:{allowedValue: "mqtt"},message:"must be equal to constant"};
+const _errs185 = errors;
+let valid27 = true;
+const _errs186 = errors;
+if(data77 && typeof data77 == "object" && !Array.isArray(data77)){
+if(data77.type !== undefined){
+if("mqtt" !== data77.type){
+const err179 = {};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -3548,11 +3530,28 @@ vErrors.push(err179);
 errors++;
 }
 }
-if(data76.url !== undefined){
-let data85 = data76.url;
-if(typeof data85 === "string"){
-if(!pattern4.test(data85)){
-const err180 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/url",schemaPath:"#/properties/sinks/additionalProperties/allOf/1/then/properties/url/pattern",keyword:"pattern",params:{pattern: "^mqtts?://"},message:"must match pattern \""+"^mqtts?://"+"\""};
+}
+var _valid1 = _errs186 === errors;
+errors = _errs185;
+if(vErrors !== null){
+if(_errs185){
+vErrors.length = _errs185;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid1){
+const _errs188 = errors;
+if(data77 && typeof data77 == "object" && !Array.isArray(data77)){
+if(data77.topic === undefined){
+data77.topic = "fieldhub/{deviceId}/messages";
+}
+if(data77.qos === undefined){
+data77.qos = 1;
+}
+if(data77.url === undefined){
+const err180 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/sinks/additionalProperties/allOf/1/then/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'"};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -3561,9 +3560,9 @@ vErrors.push(err180);
 }
 errors++;
 }
-}
-else {
-const err181 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/url",schemaPath:"#/properties/sinks/additionalProperties/allOf/1/then/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key19 in data77){
+if(!((((((((key19 === "type") || (key19 === "url")) || (key19 === "topic")) || (key19 === "qos")) || (key19 === "clientId")) || (key19 === "username")) || (key19 === "password")) || (key19 === "caFile"))){
+const err181 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/sinks/additionalProperties/allOf/1/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -3573,10 +3572,9 @@ vErrors.push(err181);
 errors++;
 }
 }
-let data86 = data76.topic;
-if(typeof data86 === "string"){
-if(func3(data86) < 1){
-const err182 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/topic",schemaPath:"#/properties/sinks/additionalProperties/allOf/1/then/properties/topic/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data77.type !== undefined){
+if("mqtt" !== data77.type){
+const err182 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/sinks/additionalProperties/allOf/1/then/properties/type/const",keyword:"const",params:{allowedValue: "mqtt"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -3586,8 +3584,11 @@ vErrors.push(err182);
 errors++;
 }
 }
-else {
-const err183 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/topic",schemaPath:"#/properties/sinks/additionalProperties/allOf/1/then/properties/topic/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data77.url !== undefined){
+let data86 = data77.url;
+if(typeof data86 === "string"){
+if(!pattern4.test(data86)){
+const err183 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/url",schemaPath:"#/properties/sinks/additionalProperties/allOf/1/then/properties/url/pattern",keyword:"pattern",params:{pattern: "^mqtts?://"},message:"must match pattern \""+"^mqtts?://"+"\""};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -3596,9 +3597,9 @@ vErrors.push(err183);
 }
 errors++;
 }
-let data87 = data76.qos;
-if(!((data87 === 0) || (data87 === 1))){
-const err184 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/qos",schemaPath:"#/properties/sinks/additionalProperties/allOf/1/then/properties/qos/enum",keyword:"enum",params:{allowedValues: schema12.properties.sinks.additionalProperties.allOf[1].then.properties.qos.enum},message:"must be equal to one of the allowed values"};
+}
+else {
+const err184 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/url",schemaPath:"#/properties/sinks/additionalProperties/allOf/1/then/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -3607,11 +3608,11 @@ vErrors.push(err184);
 }
 errors++;
 }
-if(data76.clientId !== undefined){
-let data88 = data76.clientId;
-if(typeof data88 === "string"){
-if(func3(data88) < 1){
-const err185 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/clientId",schemaPath:"#/properties/sinks/additionalProperties/allOf/1/then/properties/clientId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+let data87 = data77.topic;
+if(typeof data87 === "string"){
+if(func3(data87) < 1){
+const err185 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/topic",schemaPath:"#/properties/sinks/additionalProperties/allOf/1/then/properties/topic/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err185];
 }
@@ -3622,7 +3623,7 @@ errors++;
 }
 }
 else {
-const err186 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/clientId",schemaPath:"#/properties/sinks/additionalProperties/allOf/1/then/properties/clientId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err186 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/topic",schemaPath:"#/properties/sinks/additionalProperties/allOf/1/then/properties/topic/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -3631,12 +3632,9 @@ vErrors.push(err186);
 }
 errors++;
 }
-}
-if(data76.username !== undefined){
-let data89 = data76.username;
-if(typeof data89 === "string"){
-if(func3(data89) < 1){
-const err187 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/username",schemaPath:"#/properties/sinks/additionalProperties/allOf/1/then/properties/username/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+let data88 = data77.qos;
+if(!((data88 === 0) || (data88 === 1))){
+const err187 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/qos",schemaPath:"#/properties/sinks/additionalProperties/allOf/1/then/properties/qos/enum",keyword:"enum",params:{allowedValues: schema12.properties.sinks.additionalProperties.allOf[1].then.properties.qos.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -3645,9 +3643,11 @@ vErrors.push(err187);
 }
 errors++;
 }
-}
-else {
-const err188 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/username",schemaPath:"#/properties/sinks/additionalProperties/allOf/1/then/properties/username/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data77.clientId !== undefined){
+let data89 = data77.clientId;
+if(typeof data89 === "string"){
+if(func3(data89) < 1){
+const err188 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/clientId",schemaPath:"#/properties/sinks/additionalProperties/allOf/1/then/properties/clientId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -3657,9 +3657,8 @@ vErrors.push(err188);
 errors++;
 }
 }
-if(data76.password !== undefined){
-if(typeof data76.password !== "string"){
-const err189 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/password",schemaPath:"#/properties/sinks/additionalProperties/allOf/1/then/properties/password/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err189 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/clientId",schemaPath:"#/properties/sinks/additionalProperties/allOf/1/then/properties/clientId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -3669,11 +3668,11 @@ vErrors.push(err189);
 errors++;
 }
 }
-if(data76.caFile !== undefined){
-let data91 = data76.caFile;
-if(typeof data91 === "string"){
-if(func3(data91) < 1){
-const err190 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/caFile",schemaPath:"#/properties/sinks/additionalProperties/allOf/1/then/properties/caFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data77.username !== undefined){
+let data90 = data77.username;
+if(typeof data90 === "string"){
+if(func3(data90) < 1){
+const err190 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/username",schemaPath:"#/properties/sinks/additionalProperties/allOf/1/then/properties/username/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -3684,7 +3683,7 @@ errors++;
 }
 }
 else {
-const err191 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/caFile",schemaPath:"#/properties/sinks/additionalProperties/allOf/1/then/properties/caFile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err191 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/username",schemaPath:"#/properties/sinks/additionalProperties/allOf/1/then/properties/username/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -3694,12 +3693,9 @@ vErrors.push(err191);
 errors++;
 }
 }
-}
-var _valid1 = _errs186 === errors;
-valid27 = _valid1;
-}
-if(!valid27){
-const err192 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/sinks/additionalProperties/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data77.password !== undefined){
+if(typeof data77.password !== "string"){
+const err192 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/password",schemaPath:"#/properties/sinks/additionalProperties/allOf/1/then/properties/password/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -3708,9 +3704,12 @@ vErrors.push(err192);
 }
 errors++;
 }
-if(data76 && typeof data76 == "object" && !Array.isArray(data76)){
-if(data76.type === undefined){
-const err193 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/sinks/additionalProperties/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+}
+if(data77.caFile !== undefined){
+let data92 = data77.caFile;
+if(typeof data92 === "string"){
+if(func3(data92) < 1){
+const err193 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/caFile",schemaPath:"#/properties/sinks/additionalProperties/allOf/1/then/properties/caFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err193];
 }
@@ -3719,10 +3718,9 @@ vErrors.push(err193);
 }
 errors++;
 }
-if(data76.type !== undefined){
-let data92 = data76.type;
-if(!((data92 === "file") || (data92 === "mqtt"))){
-const err194 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/sinks/additionalProperties/properties/type/enum",keyword:"enum",params:{allowedValues: schema12.properties.sinks.additionalProperties.properties.type.enum},message:"must be equal to one of the allowed values"};
+}
+else {
+const err194 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/caFile",schemaPath:"#/properties/sinks/additionalProperties/allOf/1/then/properties/caFile/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err194];
 }
@@ -3733,8 +3731,11 @@ errors++;
 }
 }
 }
-else {
-const err195 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/sinks/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object"};
+var _valid1 = _errs188 === errors;
+valid27 = _valid1;
+}
+if(!valid27){
+const err195 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/sinks/additionalProperties/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err195];
 }
@@ -3743,10 +3744,9 @@ vErrors.push(err195);
 }
 errors++;
 }
-}
-}
-else {
-const err196 = {instancePath:instancePath+"/sinks",schemaPath:"#/properties/sinks/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data77 && typeof data77 == "object" && !Array.isArray(data77)){
+if(data77.type === undefined){
+const err196 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/sinks/additionalProperties/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err196];
 }
@@ -3755,15 +3755,10 @@ vErrors.push(err196);
 }
 errors++;
 }
-}
-if(data.routes !== undefined){
-let data93 = data.routes;
-if(data93 && typeof data93 == "object" && !Array.isArray(data93)){
-for(const key20 in data93){
-const _errs205 = errors;
-if(typeof key20 === "string"){
-if(!pattern5.test(key20)){
-const err197 = {instancePath:instancePath+"/routes",schemaPath:"#/properties/routes/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_-]{0,63}$"+"\"",propertyName:key20};
+if(data77.type !== undefined){
+let data93 = data77.type;
+if(!((data93 === "file") || (data93 === "mqtt"))){
+const err197 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/sinks/additionalProperties/properties/type/enum",keyword:"enum",params:{allowedValues: schema12.properties.sinks.additionalProperties.properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err197];
 }
@@ -3773,9 +3768,9 @@ vErrors.push(err197);
 errors++;
 }
 }
-var valid31 = _errs205 === errors;
-if(!valid31){
-const err198 = {instancePath:instancePath+"/routes",schemaPath:"#/properties/routes/propertyNames",keyword:"propertyNames",params:{propertyName: key20},message:"property name must be valid"};
+}
+else {
+const err198 = {instancePath:instancePath+"/sinks/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/sinks/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err198];
 }
@@ -3785,11 +3780,9 @@ vErrors.push(err198);
 errors++;
 }
 }
-for(const key21 in data93){
-let data94 = data93[key21];
-if(typeof data94 === "string"){
-if(func3(data94) < 1){
-const err199 = {instancePath:instancePath+"/routes/" + key21.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/routes/additionalProperties/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err199 = {instancePath:instancePath+"/sinks",schemaPath:"#/properties/sinks/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err199];
 }
@@ -3799,8 +3792,14 @@ vErrors.push(err199);
 errors++;
 }
 }
-else {
-const err200 = {instancePath:instancePath+"/routes/" + key21.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/routes/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.routes !== undefined){
+let data94 = data.routes;
+if(data94 && typeof data94 == "object" && !Array.isArray(data94)){
+for(const key20 in data94){
+const _errs207 = errors;
+if(typeof key20 === "string"){
+if(!pattern5.test(key20)){
+const err200 = {instancePath:instancePath+"/routes",schemaPath:"#/properties/routes/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_-]{0,63}$"+"\"",propertyName:key20};
 if(vErrors === null){
 vErrors = [err200];
 }
@@ -3810,9 +3809,9 @@ vErrors.push(err200);
 errors++;
 }
 }
-}
-else {
-const err201 = {instancePath:instancePath+"/routes",schemaPath:"#/properties/routes/type",keyword:"type",params:{type: "object"},message:"must be object"};
+var valid31 = _errs207 === errors;
+if(!valid31){
+const err201 = {instancePath:instancePath+"/routes",schemaPath:"#/properties/routes/propertyNames",keyword:"propertyNames",params:{propertyName: key20},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err201];
 }
@@ -3822,14 +3821,51 @@ vErrors.push(err201);
 errors++;
 }
 }
-}
-else {
-const err202 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+for(const key21 in data94){
+let data95 = data94[key21];
+if(typeof data95 === "string"){
+if(func3(data95) < 1){
+const err202 = {instancePath:instancePath+"/routes/" + key21.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/routes/additionalProperties/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err202];
 }
 else {
 vErrors.push(err202);
+}
+errors++;
+}
+}
+else {
+const err203 = {instancePath:instancePath+"/routes/" + key21.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/routes/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err203];
+}
+else {
+vErrors.push(err203);
+}
+errors++;
+}
+}
+}
+else {
+const err204 = {instancePath:instancePath+"/routes",schemaPath:"#/properties/routes/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err204];
+}
+else {
+vErrors.push(err204);
+}
+errors++;
+}
+}
+}
+else {
+const err205 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err205];
+}
+else {
+vErrors.push(err205);
 }
 errors++;
 }

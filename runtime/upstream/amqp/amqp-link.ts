@@ -1,7 +1,8 @@
 /**
- * The AMQP upstream link (issue 4, "Upstream link", the default): every mirrored identity over
- * ONE TLS connection to an Azure IoT Hub or a `fieldhub hub`, each with its own CBS token. This
- * file owns the connection's life: connect, and after a loss (signalled by the connection's
+ * One connection of the AMQP upstream link (issue 4, "Upstream link", the default): the mirrored
+ * identities it was given (connection-pool.ts spreads them over connections) over ONE TLS
+ * connection to an Azure IoT Hub or a `fieldhub hub`, each with its own CBS token. This file owns
+ * the connection's life: connect, and after a loss (signalled by the connection's
  * close/error event, never by a polling timer) reconnect with capped exponential backoff and
  * full jitter; the identities come back through the rate gate (identity-manager.ts).
  */
@@ -16,7 +17,7 @@ import { offlineError } from './error-map.js';
 import { IdentityManager } from './identity-manager.js';
 import { AmqpLinkEvents } from './log-events.js';
 import type { IdentityStatus, MirroredIdentity } from './mirrored-identity.js';
-import { resolveAmqpOptions, type AmqpUpstreamOptions, type ResolvedAmqpOptions } from './options.js';
+import type { ResolvedAmqpOptions } from './options.js';
 import { FullJitterBackoff } from './pacing.js';
 import { SendBudget } from './telemetry-link.js';
 import type { TwinAnswer } from './twin-link.js';
@@ -29,14 +30,10 @@ export interface AmqpUpstreamLink extends UpstreamLink {
   identityStatus(ref: IdentityRef): IdentityStatus | undefined;
 }
 
-/** Creates the link; nothing happens until `start(handlers)`. */
-export function createAmqpUpstreamLink(options: AmqpUpstreamOptions): AmqpUpstreamLink {
-  return new AmqpLink(resolveAmqpOptions(options));
-}
-
 type LinkState = UpstreamLinkStatus['state'];
 
-class AmqpLink implements AmqpUpstreamLink {
+/** One connection and its identities; created by the pool. */
+export class AmqpConnectionLink implements AmqpUpstreamLink {
   readonly kind = 'amqp' as const;
   readonly capabilities: UpstreamCapabilities = { twins: true, methods: true, c2d: true };
   private readonly log: Logger;

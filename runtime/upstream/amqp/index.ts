@@ -1,6 +1,8 @@
 /**
- * The AMQP upstream link: every mirrored identity over one connection (see amqp-link.ts).
+ * The AMQP upstream link: the mirrored identities over as few connections as
+ * `identitiesPerConnection` allows (connection-pool.ts; one connection: amqp-link.ts).
  */
-export { createAmqpUpstreamLink, type AmqpUpstreamLink } from './amqp-link.js';
+export type { AmqpUpstreamLink } from './amqp-link.js';
+export { createAmqpUpstreamLink } from './connection-pool.js';
 export type { IdentityState, IdentityStatus } from './mirrored-identity.js';
 export type { AmqpCredentials, AmqpUpstreamOptions, BackoffSettings } from './options.js';

@@ -47,8 +47,13 @@ export interface AmqpUpstreamOptions {
   reconnect?: BackoffSettings;
   /** Backoff of one identity whose attach failed (token refused, link refused). Defaults 5000 / 300000 ms. */
   identityRetry?: BackoffSettings;
-  /** Identities attached per second after a (re)connect. Default 50. */
+  /** Identities attached per second after a (re)connect, per connection. Default 50. */
   identitiesPerSecond?: number;
+  /**
+   * Identities (devices and modules) one AMQP connection carries; more open further connections.
+   * Default 1000, what IoT Hub multiplexes on one connection.
+   */
+  identitiesPerConnection?: number;
   /** SAS token lifetime, seconds; renewed at 80 %. Default 3600. */
   tokenTtlS?: number;
   /** Identities per AMQP session (links of one identity stay on one session). Default 200. */
@@ -61,7 +66,7 @@ export interface AmqpUpstreamOptions {
   rpcCredit?: number;
   /** A telemetry message not settled upstream within this is failed with FH_UPSTREAM_TIMEOUT. Default 30000. */
   sendTimeoutMs?: number;
-  /** Telemetry messages waiting or in flight across all identities; beyond, sends fail (retryable). Default 10000. */
+  /** Telemetry messages waiting or in flight across the identities of one connection; beyond, sends fail (retryable). Default 10000. */
   maxPendingSends?: number;
   /** Twin GET / PATCH answer timeout. Default 30000. */
   twinTimeoutMs?: number;
@@ -114,6 +119,7 @@ export function resolveAmqpOptions(o: AmqpUpstreamOptions): ResolvedAmqpOptions 
     reconnect: backoff('reconnect', o.reconnect, 1000, 60_000),
     identityRetry: backoff('identityRetry', o.identityRetry, 5000, 300_000),
     identitiesPerSecond: positive('identitiesPerSecond', o.identitiesPerSecond ?? 50),
+    identitiesPerConnection: Math.floor(positive('identitiesPerConnection', o.identitiesPerConnection ?? 1000)),
     tokenTtlS: positive('tokenTtlS', o.tokenTtlS ?? 3600),
     identitiesPerSession: Math.floor(positive('identitiesPerSession', o.identitiesPerSession ?? 200)),
     sessionWindow: Math.floor(positive('sessionWindow', o.sessionWindow ?? 4096)),
