@@ -41,9 +41,8 @@ export class CbsNode {
   private readonly replyLinks = new Map<Sender, OutLink>();
   /** Replies waiting for the client's reply link to attach (bounded by CBS_CREDIT). */
   private readonly waiting: Reply[] = [];
-  /** Put-tokens being verified, and who waits for them to finish. */
-  private inflight = 0;
-  private idleWaiters: Array<() => void> = [];
+  /** Put-tokens being verified, and the attaches that wait for them. */
+  private readonly inflight = new InFlight();
 
   constructor(private readonly ctx: CbsContext) {}
 
@@ -52,10 +51,8 @@ export class CbsNode {
     link.on('message', (c: EventContext) => {
       settle(c.delivery, 'accept');
       if (c.message === undefined) return;
-      this.inflight++;
-      void this.handle(c.message, link).finally(() => {
-        if (--this.inflight === 0) for (const wake of this.idleWaiters.splice(0)) wake();
-      });
+      const id = this.inflight.begin();
+      void this.handle(c.message, link).finally(() => this.inflight.end(id));
     });
     link.add_credit(CBS_CREDIT);
   }
@@ -68,17 +65,17 @@ export class CbsNode {
   }
 
   /**
-   * Resolves once no put-token is being verified. A client may pipeline a link attach right
-   * behind its put-token; the attach is judged after the token it depends on.
+   * Resolves once the put-tokens received so far are verified (not those that come later). A
+   * client may pipeline a link attach right behind its put-token; the attach is judged after the
+   * token it depends on, and a gateway bringing up identity after identity cannot hold it back.
    */
   settled(): Promise<void> {
-    if (this.inflight === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+    return this.inflight.settled();
   }
 
   /** True while a put-token is being verified. */
   get busy(): boolean {
-    return this.inflight > 0;
+    return this.inflight.busy;
   }
 
   /** A `$cbs` link ended. */
@@ -126,5 +123,49 @@ export class CbsNode {
     // No reply link yet (the client may attach it after sending): hold the reply until it does.
     if (this.waiting.length < CBS_CREDIT) this.waiting.push(reply);
     else reply.onSent();
+  }
+}
+
+/**
+ * Put-tokens in verification, numbered in arrival order: `settled()` waits for those begun
+ * before it was called, whatever arrives after (they may finish in any order).
+ */
+export class InFlight {
+  private next = 0;
+  private readonly open = new Set<number>();
+  private waiters: Array<{ upTo: number; wake: () => void }> = [];
+
+  get busy(): boolean {
+    return this.open.size > 0;
+  }
+
+  begin(): number {
+    const id = this.next++;
+    this.open.add(id);
+    return id;
+  }
+
+  end(id: number): void {
+    this.open.delete(id);
+    if (this.waiters.length === 0) return;
+    const oldest = this.oldestOpen();
+    const still: Array<{ upTo: number; wake: () => void }> = [];
+    for (const w of this.waiters) {
+      if (oldest > w.upTo) w.wake();
+      else still.push(w);
+    }
+    this.waiters = still;
+  }
+
+  settled(): Promise<void> {
+    if (this.open.size === 0) return Promise.resolve();
+    const upTo = this.next - 1;
+    return new Promise((wake) => this.waiters.push({ upTo, wake }));
+  }
+
+  /** The smallest id still open (Infinity when none): ids are added in growing order, so the Set's first. */
+  private oldestOpen(): number {
+    const first = this.open.values().next();
+    return first.done === true ? Number.POSITIVE_INFINITY : first.value;
   }
 }
