@@ -1,8 +1,10 @@
 /**
- * 1,000 leaf identities over ONE upstream AMQP connection, end to end: a real upstream
+ * 1,000 leaf identities over multiplexed upstream AMQP connections, end to end: a real upstream
  * `fieldhub hub`, a real gateway (`fieldhub start`). The devices are created on the gateway with
  * the registry's bulk import (azure-iothub `Registry.addDevices`, 100 per call); the gateway
- * mirrors them upstream and attaches every one on its single multiplexed connection. The test
+ * mirrors them upstream and attaches them at the default `identitiesPerConnection` (1,000, IoT
+ * Hub's multiplexing limit): the gateway's own identity and the 1,000 leaves are 1,001, so one
+ * connection carries 1,000 and a second one the last. The test
  * counts the upstream's established TCP connections on its AMQP port (what the upstream sees),
  * then makes every identity send one message through the gateway (one AMQP connection to the
  * gateway's own head carrying all 1,000 identities, each with its own device token) and checks
@@ -62,7 +64,7 @@ async function inLanes<T, R>(items: readonly T[], lanes: number, fn: (item: T) =
 }
 
 describe('1,000 leaf identities', () => {
-  it('are mirrored upstream and attached over one AMQP connection, and each one\u2019s telemetry arrives from its own id', async () => {
+  it('are mirrored upstream and attached over two AMQP connections (1,000 identities on one), and each one\u2019s telemetry arrives from its own id', async () => {
     const started = Date.now();
     for (let i = 0; i < N; i += 100) {
       const batch = ids.slice(i, i + 100).map((deviceId) => ({
@@ -89,11 +91,11 @@ describe('1,000 leaf identities', () => {
     const upHealth = await serviceRequest(upstream, 'GET', '/fieldhub/v1/health');
     expect((JSON.parse(upHealth.text) as { connectedDevices: number }).connectedDevices).toBeGreaterThanOrEqual(N + 1);
 
-    // What the upstream sees: one AMQP connection, and the gateway never needed a second one.
-    expect(upstreamAmqpConnections()).toBe(1);
-    expect(gw.proxy.open).toBe(1);
-    expect(gw.proxy.accepted).toBe(1);
-    expect((await gw.health()).upstream?.link).toMatchObject({ state: 'connected', connections: 1 });
+    // What the upstream sees: 1,001 identities on two AMQP connections, neither of them reopened.
+    expect(upstreamAmqpConnections()).toBe(2);
+    expect(gw.proxy.open).toBe(2);
+    expect(gw.proxy.accepted).toBe(2);
+    expect((await gw.health()).upstream?.link).toMatchObject({ state: 'connected', connections: 2 });
 
     // Every identity sends once, all over one AMQP connection to the gateway's own head.
     leaves = await AmqpLeaves.connect({ host: gw.ip, port: gw.hub.ports.amqp, ca: gw.caPem, hostName: gw.ip });
@@ -115,8 +117,8 @@ describe('1,000 leaf identities', () => {
     const wrong = ids.filter((id) => JSON.stringify(bodies.get(id)) !== JSON.stringify([`from-${id}`]));
     expect(wrong).toEqual([]);
     const delivered = Date.now();
-    expect(upstreamAmqpConnections()).toBe(1);
-    expect(gw.proxy.accepted).toBe(1);
+    expect(upstreamAmqpConnections()).toBe(2);
+    expect(gw.proxy.accepted).toBe(2);
 
     console.log(JSON.stringify({
       test: 'gateway-scale', identities: N, bulkImportMs: imported - started, mirrorMs: mirrored - imported,
