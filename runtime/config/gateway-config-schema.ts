@@ -32,7 +32,7 @@ export interface MqttBridgeConfig {
 
 export interface UpstreamConfig {
   /**
-   * `amqp`: every identity over one connection; `mqtt`: one connection per identity (upstreams
+   * `amqp`: identities multiplexed (identitiesPerConnection per connection); `mqtt`: one connection per identity (upstreams
    * without AMQP); `mqtt-bridge`: topics on any MQTT broker.
    */
   readonly protocol: 'amqp' | 'mqtt' | 'mqtt-bridge';

@@ -1,6 +1,6 @@
 /**
  * The contract between the gateway (outbox drain, twin sync, method and C2D dispatch) and an
- * upstream link: AMQP (every identity over one connection), MQTT (one connection per identity) or
+ * upstream link: AMQP (identities multiplexed, up to identitiesPerConnection per connection), MQTT (one connection per identity) or
  * a plain MQTT bridge (topics on any broker). The gateway owns what is durable (the outbox, the
  * local twins); a link only moves things over the wire and reports what the upstream settled.
  */
