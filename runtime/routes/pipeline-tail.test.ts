@@ -10,6 +10,7 @@ import { FakeClock } from '../../hub-core/core/clock.js';
 import { createTestHub, textMessage } from '../../hub-core/core/test-kit.js';
 import type { StoredTelemetry } from '../../hub-core/core/types.js';
 import { MemoryStore } from '../../hub-core/store/memory.js';
+import { waitFor } from '../../test/helpers/core-fixtures.js';
 import { createRoutePipeline, type RoutePipeline, type RoutePipelineOptions, type RouteTarget } from './pipeline.js';
 import { compileRoutes } from './router.js';
 
@@ -72,13 +73,7 @@ class Recorder implements RouteTarget {
   }
 }
 
-async function until(cond: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5_000;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-}
+const until = (cond: () => boolean, what: string): Promise<true> => waitFor(() => cond() || undefined, what, 5_000);
 
 const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 const opened: RoutePipeline[] = [];
