@@ -132,8 +132,10 @@ export async function startGateway(config: GatewayConfig, logger: Logger, factor
     if (up?.outbox.fullPolicy === 'reject') {
       // A full outbox refuses new upstream-bound messages at the door: the sender keeps them.
       core.telemetry.setAdmission((ref, message) => {
-        if (outbox.wouldReject(message.body.length + 256) && router.routesToUpstream(ref, message)) {
+        const bytes = message.body.length + 256;
+        if (outbox.wouldReject(bytes) && router.routesToUpstream(ref, message)) {
           admission.refused += 1;
+          outbox.refusedAtDoor(bytes);
           throw new HubError('FH_BACKLOG_FULL', 'the gateway\u2019s upstream outbox is full; retry later', { retryable: true });
         }
       });

@@ -85,7 +85,10 @@ export interface OutboxStats {
   maxBytes: number;
   maxMessages: number;
   fullPolicy: OutboxFullPolicy;
-  /** At the quota now, or the last append had to drop or was refused and nothing freed room since. */
+  /**
+   * At the quota now, or the last append had to drop or was refused and nothing freed room since,
+   * or the last message refused at the gateway's door would still not fit.
+   */
   full: boolean;
   /** Leased and not yet acked, released or dead-lettered. */
   leased: number;

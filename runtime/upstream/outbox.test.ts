@@ -175,6 +175,25 @@ describe.each(backends)('Outbox on $name', (backend) => {
     await expect(outbox.append([telemetryItem(B, 9, { bodyBytes: 500 })])).rejects.toMatchObject({ code: 'FH_OUTBOX_FULL', retryable: false });
   });
 
+  it('reject policy, refused at the door: full while the refused size would not fit, one warning, ends with the next append', async () => {
+    const { logger, lines } = recordingLogger();
+    const { outbox } = await setup({ maxBytes: 400, logger });
+    await outbox.append([telemetryItem(A, 1), telemetryItem(A, 2)]);
+    // Room for a small message, not for a 300-byte one: the gateway refuses the latter at the door.
+    expect(outbox.stats().full).toBe(false);
+    expect(outbox.wouldReject(300)).toBe(true);
+    outbox.refusedAtDoor(300);
+    outbox.refusedAtDoor(300);
+    expect(outbox.stats()).toMatchObject({ full: true, rejected: 0 });
+    expect(lines.filter((l) => l.code === 'FH_OUTBOX_FULL' && l.at === 'door' && l.level === 40)).toHaveLength(1);
+    // An ack makes room for it: not full any more, and the next append ends the episode.
+    await outbox.ack((await outbox.lease(A, 10)).map((e) => e.id));
+    expect(outbox.stats().full).toBe(false);
+    await outbox.append([telemetryItem(B, 3, { bodyBytes: 150 })]);
+    expect(lines.filter((l) => l.msg === 'outbox takes messages again')).toHaveLength(1);
+    expect(lines.find((l) => l.msg === 'outbox takes messages again')).toMatchObject({ count: 2 });
+  });
+
   it('reject policy reclaims expired messages before refusing', async () => {
     const { outbox, clock } = await setup({ maxBytes: 300, ttlMs: 1_000, sweepIntervalMs: 3_600_000 });
     await outbox.append([telemetryItem(A, 1), telemetryItem(A, 2)]);

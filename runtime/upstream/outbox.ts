@@ -67,6 +67,10 @@ export class Outbox {
   readonly #hot: HotRecords;
   readonly #listeners = new Set<(ref: IdentityRef) => void>();
   readonly #full: Episode;
+  /** Messages refused at the gateway's door (refusedAtDoor) while no batch was refused here. */
+  readonly #door: Episode;
+  /** Size (with overhead) of the last message refused at the door, until an append goes through. */
+  #doorBytes = 0;
   readonly #counters = { dropped: 0, rejected: 0, recovered: 0, duplicatesSkipped: 0, leaseReads: 0 };
   /** Highest `seq` taken (durably); items at or below it are a re-fed batch and skipped. */
   #sourceSeq = 0;
@@ -98,6 +102,8 @@ export class Outbox {
       queues, records: this.#records, dead, writer: this.#writer, hot: this.#hot, logger: this.#logger, clock: this.#clock, ttlMs: this.#ttlMs,
     });
     this.#full = new Episode(this.#logger, { code: 'FH_OUTBOX_FULL', policy: this.#policy }, 'outbox full', 'outbox has room again');
+    this.#door = new Episode(this.#logger, { code: 'FH_OUTBOX_FULL', policy: this.#policy, at: 'door' },
+      'outbox full: new upstream-bound messages are refused at the door', 'outbox takes messages again');
   }
 
   /**
@@ -160,6 +166,8 @@ export class Outbox {
       total = sum(incoming);
     } else {
       this.#full.end(() => this.#figures());
+      this.#door.end(() => this.#figures());
+      this.#doorBytes = 0;
     }
     const staged = incoming.map((rec) => ({ ...rec, id: this.#nextId++ }));
     for (const rec of staged) ops.push({ type: 'put', key: recordKey(rec.ik, rec.id), value: rec.value, sublevel: this.#records });
@@ -201,6 +209,16 @@ export class Outbox {
     // without bound (the pipeline is stuck on the batch, the outbox never fills further).
     if (!this.#full.active && this.#fits(bytes + RECORD_OVERHEAD, 1)) return false;
     return !this.#index.hasExpired(this.#clock.now());
+  }
+
+  /**
+   * The gateway refused a message of about `bytes` at the door because {@link wouldReject} said
+   * so: counted in one logged episode (FH_OUTBOX_FULL, `at: door`) that ends with the next append,
+   * and `stats().full` stays true while such a message would still not fit.
+   */
+  refusedAtDoor(bytes: number): void {
+    this.#doorBytes = bytes + RECORD_OVERHEAD;
+    this.#door.add(1, () => this.#figures());
   }
 
   /** Identities with queued messages (leased ones included), for a round-robin drain. */
@@ -302,7 +320,7 @@ export class Outbox {
     const { messages, bytes } = this.#index.totals;
     return {
       messages, bytes, maxBytes: this.#maxBytes, maxMessages: this.#maxMessages, fullPolicy: this.#policy,
-      full: this.#full.active || !this.#fits(1, 1),
+      full: this.#full.active || !this.#fits(1, 1) || (this.#doorBytes > 0 && !this.#fits(this.#doorBytes, 1)),
       leased: this.#index.leasedCount, dropped: this.#counters.dropped, rejected: this.#counters.rejected,
       ...this.#index.counters, recovered: this.#counters.recovered, duplicatesSkipped: this.#counters.duplicatesSkipped,
       oldestAgeMs: this.#index.oldestAgeMs(this.#clock.now()), identities: this.#queues.size, deadLetters: this.#dead.count,

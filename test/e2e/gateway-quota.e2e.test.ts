@@ -129,8 +129,9 @@ describe('outbox full, policy reject', () => {
     expect(await amqp.send('qr-amqp', 'amqp-1')).toMatchObject({ condition: 'amqp:resource-limit-exceeded' });
 
     health = await gw.health();
-    expect(health.outbox).toMatchObject({ full: true, fullPolicy: 'reject' });
-    expect(health.outbox.rejected, describeState(gw, health)).toBeGreaterThan(0);
+    // Full: a batch the outbox refused waits for room, or (live traffic, batches of a message or
+    // two) the door refused first; either way health says so.
+    expect(health.outbox, describeState(gw, health)).toMatchObject({ full: true, fullPolicy: 'reject' });
     expect(health.outbox.dropped).toBe(0);
     // MQTT, HTTPS and AMQP senders were each refused at least once at the door.
     expect(health.outbox.refusedAtDoor).toBeGreaterThanOrEqual(3);
