@@ -39,6 +39,8 @@ export class AmqpLinkPool implements AmqpUpstreamLink {
   readonly #shards: Shard[] = [];
   readonly #byKey = new Map<string, Shard>();
   readonly #methodsWanted = new Set<string>();
+  /** Emptied connections still closing: close() waits for them too. */
+  readonly #retiring = new Set<Promise<void>>();
   #handlers: UpstreamHandlers | undefined;
   #next = 1;
   #closing: Promise<void> | undefined;
@@ -73,7 +75,9 @@ export class AmqpLinkPool implements AmqpUpstreamLink {
     shard.link.removeIdentity(ref);
     if (shard.keys.size === 0 && shard !== this.#shards[0]) {
       this.#shards.splice(this.#shards.indexOf(shard), 1);
-      void shard.link.close();
+      const closing = shard.link.close();
+      this.#retiring.add(closing);
+      void closing.finally(() => this.#retiring.delete(closing));
     }
   }
 
@@ -126,7 +130,7 @@ export class AmqpLinkPool implements AmqpUpstreamLink {
   }
 
   close(): Promise<void> {
-    this.#closing ??= Promise.all(this.#shards.map((s) => s.link.close())).then(() => undefined);
+    this.#closing ??= Promise.all([...this.#shards.map((s) => s.link.close()), ...this.#retiring]).then(() => undefined);
     return this.#closing;
   }
 
