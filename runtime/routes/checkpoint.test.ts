@@ -130,3 +130,37 @@ describe('RoutePipeline with a lazy checkpoint', () => {
     await hub.close();
   });
 });
+
+describe('RoutePipeline with a lazy checkpoint and a refusing target', () => {
+  it('a lazy write that lands while a batch waits for its retry leaves the pipeline retrying', async () => {
+    const { hub, store, clock } = await createTestHub();
+    await hub.registry.createDevice({ deviceId: 'leaf' });
+    let refuse = false;
+    const accepted: number[] = [];
+    const p = createRoutePipeline({
+      telemetry: hub.telemetry, router: compileRoutes({ all: 'FROM /messages/* INTO $upstream' }, { sinkNames: [] }), store: store.sublevel('routes'), clock,
+      targetFor: () => ({
+        deliver: async (items) => {
+          if (refuse) throw new Error('sink away (test)');
+          accepted.push(...items.map((i) => i.seq));
+        },
+      }),
+      checkpointIntervalMs: 1000, retryInitialMs: 60_000, retryMaxMs: 60_000,
+    });
+    await p.start();
+    await hub.telemetry.append({ deviceId: 'leaf' }, textMessage('one')); // written at once (first write)
+    while (p.status().checkpoint < 1) await settle();
+    await hub.telemetry.append({ deviceId: 'leaf' }, textMessage('two')); // its write waits for the interval
+    while (p.status().checkpoint < 2) await settle();
+    refuse = true;
+    await hub.telemetry.append({ deviceId: 'leaf' }, textMessage('three'));
+    while (p.status().state !== 'retrying') await settle();
+    await clock.advance(1000); // the lazy write of 2 lands; the retry of 3 is 30-60 s away
+    await settle();
+    expect(await stored(store.sublevel('routes'))).toBe(2);
+    expect(p.status()).toMatchObject({ state: 'retrying', checkpoint: 2 });
+    expect(accepted).toEqual([1, 2]);
+    await p.close();
+    await hub.close();
+  });
+});

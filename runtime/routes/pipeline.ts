@@ -161,9 +161,10 @@ export class RoutePipeline {
     this.#checkpoint = new Checkpoint({
       store: options.store, clock: this.#o.clock, sync: options.syncCheckpoint ?? false, intervalMs: Math.max(0, options.checkpointIntervalMs ?? 0),
       ...(options.writeCheckpoint !== undefined ? { write: options.writeCheckpoint } : {}),
+      // A lazy write runs beside the loop: it reports the store's health, never the loop's state.
       onWriteResult: (err) => {
-        if (err === undefined) this.#storeRecovered();
-        else this.#noteStoreError(err, 'write the route checkpoint');
+        if (err !== undefined) this.#noteStoreError(err, 'write the route checkpoint');
+        else this.#clearStoreError();
       },
     });
     for (const sink of options.router.sinks) this.#stateFor(sink);
@@ -400,9 +401,13 @@ export class RoutePipeline {
   }
 
   #storeRecovered(): void {
+    this.#clearStoreError();
+    if (this.#state === 'retrying') this.#state = 'running';
+  }
+
+  #clearStoreError(): void {
     if (this.#storeError !== undefined) this.#log.info('route pipeline reads and writes its store again');
     this.#storeError = undefined;
-    if (this.#state === 'retrying') this.#state = 'running';
   }
 
   /** Capped exponential backoff with jitter: between half and all of min(max, initial * 2^attempt). */
