@@ -15,6 +15,7 @@ import { registerHubCommand } from './commands/hub.js';
 import { registerMethodCommand } from './commands/method.js';
 import { registerMonitorCommand } from './commands/monitor.js';
 import { registerStartCommand } from './commands/start.js';
+import { registerStatusCommand } from './commands/status.js';
 import { registerTwinCommand } from './commands/twin.js';
 
 /** The package version, found by walking up from this file (source and dist sit at different depths). */
@@ -46,11 +47,13 @@ export function buildProgram(): Command {
   registerMethodCommand(program);
   registerC2dCommand(program);
   registerMonitorCommand(program);
+  registerStatusCommand(program);
   registerConfigCommand(program);
   program.addHelpText('after', examples(
     'fieldhub start                                   # the gateway, data in ./data',
     'fieldhub device create sensor-1                  # prints its connection string',
     'fieldhub monitor                                 # telemetry as JSON lines',
+    'fieldhub status                                  # how the gateway is doing (upstream, outbox, routes)',
     'fieldhub hub --data-dir /var/lib/fieldhub        # a self-hosted hub on 8883/443',
   ));
   return program;

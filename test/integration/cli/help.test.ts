@@ -11,7 +11,7 @@ beforeAll(() => ensureDist(), 180_000);
 
 const LEAVES = [
   'start', 'hub', 'device create', 'device list', 'device show', 'device delete', 'device connection-string',
-  'twin show', 'twin update', 'method invoke', 'c2d send', 'monitor',
+  'twin show', 'twin update', 'method invoke', 'c2d send', 'monitor', 'status',
 ];
 const GROUPS = ['device', 'twin', 'method', 'c2d'];
 
@@ -19,7 +19,7 @@ describe('fieldhub --help', () => {
   it('the top level lists every command', async () => {
     const r = await runCli(['--help']);
     expect(r.code).toBe(0);
-    for (const c of ['start', 'hub', 'device', 'twin', 'method', 'c2d', 'monitor']) expect(r.stdout).toMatch(new RegExp(`^  ${c}\\b`, 'm'));
+    for (const c of ['start', 'hub', 'device', 'twin', 'method', 'c2d', 'monitor', 'status']) expect(r.stdout).toMatch(new RegExp(`^  ${c}\\b`, 'm'));
     expect(r.stdout).toContain('Examples:');
   });
 
