@@ -18,7 +18,7 @@ import { IdentityManager } from './identity-manager.js';
 import { AmqpLinkEvents } from './log-events.js';
 import type { IdentityStatus, MirroredIdentity } from './mirrored-identity.js';
 import type { ResolvedAmqpOptions } from './options.js';
-import { FullJitterBackoff } from './pacing.js';
+import { FullJitterBackoff, type RateGate } from './pacing.js';
 import { SendBudget } from './telemetry-link.js';
 import type { TwinAnswer } from './twin-link.js';
 import { UpstreamConnection } from './upstream-connection.js';
@@ -52,7 +52,8 @@ export class AmqpConnectionLink implements AmqpUpstreamLink {
   private lastError: UpstreamLinkStatus['lastError'];
   private closing: Promise<void> | undefined;
 
-  constructor(private readonly o: ResolvedAmqpOptions) {
+  /** `gate`: the attach rate gate shared by the pool's connections (default one of its own). */
+  constructor(private readonly o: ResolvedAmqpOptions, gate?: RateGate<string>) {
     this.log = childLogger(o.logger, 'upstream:amqp');
     this.container = rhea.create_container({ id: `fieldhub-gateway-${randomUUID()}` });
     // Errors no link or connection handled end here; without a listener rhea would throw them.
@@ -62,6 +63,7 @@ export class AmqpConnectionLink implements AmqpUpstreamLink {
       options: o, log: this.log, budget: new SendBudget(o.maxPendingSends),
       handlers: () => (this.closing === undefined ? this.handlers : undefined),
       connection: () => (this.conn?.isOpen === true ? this.conn : undefined),
+      ...(gate !== undefined ? { gate } : {}),
     });
   }
 

@@ -2,8 +2,9 @@
  * The AMQP upstream link as the gateway sees it: identities spread over as many connections as
  * `identitiesPerConnection` asks (IoT Hub multiplexes at most 1,000 device identities on one AMQP
  * connection; the Java SDK's MAX_MULTIPLEX_DEVICE_COUNT_AMQPS). Each connection is an
- * {@link AmqpConnectionLink} with its own identities, reconnect backoff, rate gate and send
- * budget; a lost connection takes down only its own identities.
+ * {@link AmqpConnectionLink} with its own identities, reconnect backoff and send budget; the
+ * attach rate gate (identitiesPerSecond) is shared, so it holds for the link as a whole. A lost
+ * connection takes down only its own identities.
  *
  * An identity stays on the connection it was given until it is removed. A new identity goes to
  * the first connection with room, else to a new one. A connection other than the first whose
@@ -14,7 +15,9 @@ import { identityKey } from '../../../hub-core/core/ids.js';
 import type { UpstreamCapabilities, UpstreamHandlers, UpstreamLinkStatus } from '../link.js';
 import { AmqpConnectionLink, type AmqpUpstreamLink } from './amqp-link.js';
 import { offlineError } from './error-map.js';
+import { attachGate } from './identity-manager.js';
 import type { IdentityStatus } from './mirrored-identity.js';
+import type { RateGate } from './pacing.js';
 import { resolveAmqpOptions, type AmqpUpstreamOptions, type ResolvedAmqpOptions } from './options.js';
 
 /** Creates the link; nothing happens until `start(handlers)`. */
@@ -36,6 +39,8 @@ export class AmqpLinkPool implements AmqpUpstreamLink {
   readonly kind = 'amqp' as const;
   readonly capabilities: UpstreamCapabilities = { twins: true, methods: true, c2d: true };
   readonly #o: ResolvedAmqpOptions;
+  /** identitiesPerSecond for the link as a whole: every connection's attaches go through it. */
+  readonly #gate: RateGate<string>;
   readonly #shards: Shard[] = [];
   readonly #byKey = new Map<string, Shard>();
   readonly #methodsWanted = new Set<string>();
@@ -47,6 +52,7 @@ export class AmqpLinkPool implements AmqpUpstreamLink {
 
   constructor(options: ResolvedAmqpOptions) {
     this.#o = options;
+    this.#gate = attachGate(options.identitiesPerSecond);
   }
 
   start(handlers: UpstreamHandlers): void {
@@ -130,13 +136,13 @@ export class AmqpLinkPool implements AmqpUpstreamLink {
   }
 
   close(): Promise<void> {
-    this.#closing ??= Promise.all([...this.#shards.map((s) => s.link.close()), ...this.#retiring]).then(() => undefined);
+    this.#closing ??= Promise.all([...this.#shards.map((s) => s.link.close()), ...this.#retiring]).then(() => this.#gate.close());
     return this.#closing;
   }
 
   #open(): Shard {
     const n = this.#next++;
-    const link = new AmqpConnectionLink({ ...this.#o, logger: this.#o.logger.child({ upstreamConnection: n }) });
+    const link = new AmqpConnectionLink({ ...this.#o, logger: this.#o.logger.child({ upstreamConnection: n }) }, this.#gate);
     const shard: Shard = { n, link, keys: new Set() };
     this.#shards.push(shard);
     if (this.#handlers !== undefined) link.start(this.#handlers);

@@ -29,6 +29,16 @@ export interface IdentityManagerDeps {
   handlers(): UpstreamHandlers | undefined;
   /** The connection identities attach to, when it is open. */
   connection(): UpstreamConnection | undefined;
+  /**
+   * The rate gate attaches go through, shared by every connection of the link, so
+   * identitiesPerSecond holds for the gateway as a whole. Default a gate of this manager's own.
+   */
+  gate?: RateGate<string>;
+}
+
+/** The gate for `identitiesPerSecond`: at most that many attaches started per second, a few at once. */
+export function attachGate(identitiesPerSecond: number): RateGate<string> {
+  return new RateGate(identitiesPerSecond, Math.max(10, Math.ceil(identitiesPerSecond)));
 }
 
 const asError = (err: unknown): RuntimeError =>
@@ -37,12 +47,13 @@ const asError = (err: unknown): RuntimeError =>
 export class IdentityManager {
   private readonly entries = new Map<string, MirroredIdentity>();
   private readonly gate: RateGate<string>;
+  private readonly ownGate: boolean;
   /** Keys of the identities the gateway wants methods for. */
   private readonly methodsWanted = new Set<string>();
 
   constructor(private readonly deps: IdentityManagerDeps) {
-    const rate = deps.options.identitiesPerSecond;
-    this.gate = new RateGate(rate, Math.max(10, Math.ceil(rate)));
+    this.ownGate = deps.gate === undefined;
+    this.gate = deps.gate ?? attachGate(deps.options.identitiesPerSecond);
   }
 
   get(ref: IdentityRef): MirroredIdentity | undefined {
@@ -96,7 +107,7 @@ export class IdentityManager {
 
   /** The connection is gone: every identity is offline until the next one. */
   connectionLost(err: RuntimeError, report: boolean): void {
-    this.gate.clear();
+    this.cancelWaiting();
     for (const entry of this.entries.values()) {
       const wasOnline = entry.state === 'online';
       entry.generation++;
@@ -109,7 +120,8 @@ export class IdentityManager {
   }
 
   close(): void {
-    this.gate.close();
+    if (this.ownGate) this.gate.close();
+    else this.cancelWaiting();
     const err = offlineError('the upstream link is closing');
     for (const entry of this.entries.values()) {
       entry.generation++;
@@ -118,6 +130,12 @@ export class IdentityManager {
       entry.detach();
       entry.state = 'idle';
     }
+  }
+
+  /** Drops this manager's identities from the gate's queue (a shared gate keeps the others'). */
+  private cancelWaiting(): void {
+    if (this.ownGate) this.gate.clear();
+    else for (const key of this.entries.keys()) this.gate.cancel(key);
   }
 
   private enqueue(entry: MirroredIdentity): void {

@@ -47,7 +47,7 @@ export interface AmqpUpstreamOptions {
   reconnect?: BackoffSettings;
   /** Backoff of one identity whose attach failed (token refused, link refused). Defaults 5000 / 300000 ms. */
   identityRetry?: BackoffSettings;
-  /** Identities attached per second after a (re)connect, per connection. Default 50. */
+  /** Identities attached per second after a (re)connect, across all the link's connections. Default 50. */
   identitiesPerSecond?: number;
   /**
    * Identities (devices and modules) one AMQP connection carries; more open further connections.
