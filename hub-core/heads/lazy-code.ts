@@ -17,8 +17,6 @@ export interface LazyCode<T> {
    * destroyed and `failed` runs; the next connection tries the import again.
    */
   withCode(stream: Duplex, use: (code: T) => void, failed: (err: unknown) => void): void;
-  /** The code if it has been loaded. */
-  readonly loaded: T | undefined;
 }
 
 export function lazyCode<T>(load: () => Promise<T>): LazyCode<T> {
@@ -32,9 +30,6 @@ export function lazyCode<T>(load: () => Promise<T>): LazyCode<T> {
     return pending;
   };
   return {
-    get loaded() {
-      return loaded;
-    },
     withCode(stream, use, failed) {
       if (loaded !== undefined) {
         use(loaded);

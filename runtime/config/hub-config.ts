@@ -45,10 +45,11 @@ export interface LoadHubConfigOptions {
 const TLS_FILE_KEYS = ['caCertFile', 'caKeyFile', 'serverCertFile', 'serverKeyFile'] as const;
 
 /**
- * A precompiled ajv validator (ajv options allErrors, useDefaults, strict): fills defaults in place,
- * returns whether `data` is valid and, when not, leaves every problem in `errors`.
+ * An ajv validator, precompiled or compiled at run time (options allErrors, useDefaults, strict):
+ * fills defaults in place, returns whether `data` is valid and, when not, leaves every problem in
+ * `errors`. The contract of the generated files, which are untyped (`@ts-nocheck`).
  */
-interface ConfigValidator {
+export interface ConfigValidator {
   (data: unknown): boolean;
   errors?: ErrorObject[] | null;
 }

@@ -101,8 +101,6 @@ export async function startGateway(config: GatewayConfig, logger: Logger, factor
     });
     undo.push(() => outbox.close());
 
-    /** Messages refused at the door (FH_BACKLOG_FULL) because the outbox was full. */
-    const admission = { refused: 0 };
     const router = compileRoutes(config.routes, { sinkNames: Object.keys(config.sinks), moduleIds: Object.keys(config.modules) });
     const targets = await RouteTargets.open({ core, outbox, sinks: config.sinks, gatewayDeviceId: config.gateway.deviceId, logger });
     undo.push(() => targets.close());
@@ -118,12 +116,14 @@ export async function startGateway(config: GatewayConfig, logger: Logger, factor
         logger, writeCheckpoint: (ops) => server.commit(ops),
         // The upstream gets everything stored since the gateway first ran; a sink added later starts now.
         startAt: sink.kind === 'upstream' ? 'oldest' : 'latest',
-        // The outbox skips a batch it already took (singleSource, by hub seq), so the upstream's
-        // checkpoint need not be written after every batch: a crash only routes up to 1 s again.
-        ...(sink.kind === 'upstream' ? { checkpointIntervalMs: 1000 } : {}),
-        // A batch the full outbox refused is retried soon after the drain makes room: while it
-        // waits, the admission check refuses new upstream-bound messages.
-        ...(sink.kind === 'upstream' ? { retryMaxMs: 1000 } : {}),
+        ...(sink.kind === 'upstream' ? {
+          // The outbox skips a batch it already took (singleSource, by hub seq), so the upstream's
+          // checkpoint need not be written after every batch: a crash only routes up to 1 s again.
+          checkpointIntervalMs: 1000,
+          // A batch the full outbox refused is retried soon after the drain makes room: while it
+          // waits, the admission check refuses new upstream-bound messages.
+          retryMaxMs: 1000,
+        } : {}),
       });
       await pipeline.start();
       undo.push(() => pipeline.close());
@@ -134,7 +134,6 @@ export async function startGateway(config: GatewayConfig, logger: Logger, factor
       core.telemetry.setAdmission((ref, message) => {
         const bytes = message.body.length + 256;
         if (outbox.wouldReject(bytes) && router.routesToUpstream(ref, message)) {
-          admission.refused += 1;
           outbox.refusedAtDoor(bytes);
           throw new HubError('FH_BACKLOG_FULL', 'the gateway\u2019s upstream outbox is full; retry later', { retryable: true });
         }
@@ -203,7 +202,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, factor
           link: parts.link.status(), drain: parts.drain.status(), twinSync: parts.twins.stats,
           dispatch: parts.dispatch.stats, mirror: parts.mirror.stats,
         },
-        outbox: { ...outbox.stats(), refusedAtDoor: admission.refused },
+        outbox: outbox.stats(),
         routes: Object.fromEntries([...pipelines].map(([k, p]) => [k, p.status()])),
         sinks: targets.status(),
         modules: modules.status(),

@@ -1,7 +1,8 @@
 /**
- * Builds the upstream link the configuration names: AMQP (identities multiplexed, identitiesPerConnection per connection,
- * tokens signed with the upstream policy key or each identity's own key), MQTT (one connection per
- * identity, same credentials) or the plain MQTT bridge. Also derives the upstream's service-API
+ * Builds the upstream link the configuration names: AMQP (identities multiplexed,
+ * identitiesPerConnection per connection, tokens signed with the upstream policy key or each
+ * identity's own key), MQTT (one connection per identity, same credentials) or the plain MQTT
+ * bridge. Also derives the upstream's service-API
  * target the identity mirror creates identities through (AMQP with a policy connection string and
  * `createIdentities`). Only the named protocol's link code is loaded (rhea for AMQP, the mqtt
  * client for the others), when the link is built.

@@ -14,6 +14,7 @@ import { createRequire } from 'node:module';
 import type { ErrorObject } from 'ajv';
 import { isValidId } from '../../hub-core/core/ids.js';
 import { moduleConfigValidators } from '../config/generated/module-config-validators.js';
+import type { ConfigValidator } from '../config/hub-config.js';
 import { RuntimeError, type RuntimeErrorCode } from '../errors.js';
 import type { ModuleFactory, ModuleManifest } from './api.js';
 import { schemaFingerprint } from './schema-fingerprint.js';
@@ -54,15 +55,6 @@ export interface ResolvedModule {
 export interface ResolvedModules {
   modules: ReadonlyMap<string, ResolvedModule>;
   order: readonly string[];
-}
-
-/**
- * An ajv validator (options allErrors, useDefaults, strict): fills defaults in place, returns
- * whether `data` is valid and, when not, leaves every problem in `errors`.
- */
-interface ConfigValidator {
-  (data: unknown): boolean;
-  errors?: ErrorObject[] | null;
 }
 
 /** The generated file is untyped (`@ts-nocheck`); this is its contract. */

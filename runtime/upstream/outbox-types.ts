@@ -96,6 +96,8 @@ export interface OutboxStats {
   dropped: number;
   /** Batches refused with FH_OUTBOX_FULL (reject). */
   rejected: number;
+  /** Messages the gateway refused at the door (FH_BACKLOG_FULL) because they would not fit (refusedAtDoor). */
+  refusedAtDoor: number;
   /** Removed because older than ttlMs. */
   expired: number;
   deadLettered: number;

@@ -71,7 +71,7 @@ export class Outbox {
   readonly #door: Episode;
   /** Size (with overhead) of the last message refused at the door, until an append goes through. */
   #doorBytes = 0;
-  readonly #counters = { dropped: 0, rejected: 0, recovered: 0, duplicatesSkipped: 0, leaseReads: 0 };
+  readonly #counters = { dropped: 0, rejected: 0, refusedAtDoor: 0, recovered: 0, duplicatesSkipped: 0, leaseReads: 0 };
   /** Highest `seq` taken (durably); items at or below it are a re-fed batch and skipped. */
   #sourceSeq = 0;
   readonly #dedupe: boolean;
@@ -218,6 +218,7 @@ export class Outbox {
    */
   refusedAtDoor(bytes: number): void {
     this.#doorBytes = bytes + RECORD_OVERHEAD;
+    this.#counters.refusedAtDoor++;
     this.#door.add(1, () => this.#figures());
   }
 
@@ -243,10 +244,7 @@ export class Outbox {
     const picked = this.#index.pick(q, limit, this.#clock.now());
     if (picked.length === 0) return [];
     const values = picked.map((id) => this.#hot.take(id));
-    const missing: number[] = [];
-    values.forEach((value, i) => {
-      if (value === undefined) missing.push(i);
-    });
+    const missing = picked.flatMap((_, i) => (values[i] === undefined ? [i] : []));
     if (missing.length > 0) {
       this.#counters.leaseReads += missing.length;
       try {
@@ -321,7 +319,7 @@ export class Outbox {
     return {
       messages, bytes, maxBytes: this.#maxBytes, maxMessages: this.#maxMessages, fullPolicy: this.#policy,
       full: this.#full.active || !this.#fits(1, 1) || (this.#doorBytes > 0 && !this.#fits(this.#doorBytes, 1)),
-      leased: this.#index.leasedCount, dropped: this.#counters.dropped, rejected: this.#counters.rejected,
+      leased: this.#index.leasedCount, dropped: this.#counters.dropped, rejected: this.#counters.rejected, refusedAtDoor: this.#counters.refusedAtDoor,
       ...this.#index.counters, recovered: this.#counters.recovered, duplicatesSkipped: this.#counters.duplicatesSkipped,
       oldestAgeMs: this.#index.oldestAgeMs(this.#clock.now()), identities: this.#queues.size, deadLetters: this.#dead.count,
       hotBytes: this.#hot.bytes, leaseReads: this.#counters.leaseReads,
